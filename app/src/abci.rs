@@ -1,0 +1,78 @@
+//! Serves the app to CometBFT over the ABCI socket with `tendermint-abci`.
+//!
+//! CometBFT opens four connections (consensus, mempool, info/query, snapshot); the
+//! server gives each its own thread and a clone of [`AbciApp`]. Block execution is
+//! serialised by the [`Node`] mutex; queries and Info read committed state directly.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tendermint_abci::Application;
+use tendermint_proto::v0_38::abci::{
+    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo,
+    RequestInitChain, RequestPrepareProposal, RequestProcessProposal, RequestQuery, ResponseCheckTx,
+    ResponseCommit, ResponseFinalizeBlock, ResponseInfo, ResponseInitChain, ResponsePrepareProposal,
+    ResponseProcessProposal, ResponseQuery,
+};
+
+use crate::fatal::fatal;
+use crate::node::Node;
+use crate::proposal;
+use crate::query::QueryService;
+use crate::tx;
+
+#[derive(Clone)]
+pub struct AbciApp {
+    node: Arc<Mutex<Node>>,
+    queries: Arc<QueryService>,
+    max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
+}
+
+impl AbciApp {
+    pub fn new(node: Node, queries: QueryService, max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>) -> Self {
+        Self { node: Arc::new(Mutex::new(node)), queries: Arc::new(queries), max_block_bytes }
+    }
+
+    fn node(&self) -> MutexGuard<'_, Node> {
+        self.node.lock().unwrap_or_else(|_| fatal("a previous consensus request panicked; stopping"))
+    }
+}
+
+impl Application for AbciApp {
+    fn info(&self, request: RequestInfo) -> ResponseInfo {
+        self.queries.info(request)
+    }
+
+    fn init_chain(&self, request: RequestInitChain) -> ResponseInitChain {
+        self.node().init_chain(request)
+    }
+
+    fn query(&self, request: RequestQuery) -> ResponseQuery {
+        self.queries.query(request)
+    }
+
+    fn check_tx(&self, request: RequestCheckTx) -> ResponseCheckTx {
+        tx::check(&request.tx)
+    }
+
+    fn commit(&self) -> ResponseCommit {
+        self.node().commit()
+    }
+
+    fn prepare_proposal(&self, request: RequestPrepareProposal) -> ResponsePrepareProposal {
+        ResponsePrepareProposal { txs: proposal::select_txs(request.txs, request.max_tx_bytes) }
+    }
+
+    fn process_proposal(&self, request: RequestProcessProposal) -> ResponseProcessProposal {
+        let status = if proposal::within_block_limit(&request.txs, (self.max_block_bytes)()) {
+            ProposalStatus::Accept
+        } else {
+            tracing::warn!(height = request.height, "rejecting a proposal whose transactions exceed the block size limit");
+            ProposalStatus::Reject
+        };
+        ResponseProcessProposal { status: status as i32 }
+    }
+
+    fn finalize_block(&self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {
+        self.node().finalize_block(request)
+    }
+}

@@ -1,0 +1,89 @@
+use std::net::TcpListener;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::HomeArg;
+use crate::abci::AbciApp;
+use crate::chain_meta::ChainMeta;
+use crate::config::AppConfig;
+use crate::home::Home;
+use crate::modules::module_set;
+use crate::node::Node;
+use crate::query::QueryService;
+use veritas_store::{Storage, StorageConfig};
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    #[command(flatten)]
+    home: HomeArg,
+}
+
+pub fn run(args: StartArgs) -> anyhow::Result<()> {
+    let home = Home::resolve(args.home.home)?;
+    home.ensure_initialised()?;
+    let config = AppConfig::load(&home.app_toml())?;
+    crate::logging::init(&config.log)?;
+
+    let genesis = crate::cli::genesis::read_genesis(&home.genesis())?;
+    crate::cli::genesis::validate(&genesis).with_context(|| format!("{} is invalid", home.genesis().display()))?;
+    let genesis_chain_id = crate::cli::genesis::chain_id(&genesis)?.to_owned();
+
+    let modules = module_set();
+    let storage = open_storage(&home, &modules, config.pruning.keep_recent)?;
+    let meta = Arc::new(OnceLock::new());
+    if let Some(stored) = ChainMeta::load(&storage)? {
+        if stored.chain_id != genesis_chain_id {
+            anyhow::bail!(
+                "the state in {} belongs to chain {:?} but {} is for chain {:?}; use another home or remove its data directory",
+                home.state_db().display(),
+                stored.chain_id,
+                home.genesis().display(),
+                genesis_chain_id
+            );
+        }
+        let _ = meta.set(stored);
+    }
+
+    let listener_check = TcpListener::bind(&config.abci_address).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "ABCI address {} is already in use (is another veritasd running?); change abci_address in {}",
+            config.abci_address,
+            home.app_toml().display()
+        ),
+        _ => anyhow::anyhow!("cannot listen on ABCI address {}: {e}", config.abci_address),
+    })?;
+    drop(listener_check);
+
+    let storage_for_limit = meta.clone();
+    let max_block_bytes = Arc::new(move || storage_for_limit.get().and_then(|m: &ChainMeta| m.max_block_bytes));
+    let node = Node::new(storage.clone(), modules.clone(), meta.clone());
+    let queries = QueryService::new(storage.clone(), modules, meta.clone());
+    let app = AbciApp::new(node, queries, max_block_bytes);
+
+    let server = tendermint_abci::ServerBuilder::default()
+        .bind(&config.abci_address, app)
+        .map_err(|e| anyhow::anyhow!("cannot serve ABCI on {}: {e}", config.abci_address))?;
+    tracing::info!(
+        abci = %config.abci_address,
+        home = %home.root().display(),
+        chain_id = %genesis_chain_id,
+        last_version = ?storage.latest_version(),
+        "veritasd started; waiting for CometBFT"
+    );
+    server.listen().map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
+}
+
+fn open_storage(home: &Home, modules: &veritas_framework::ModuleSet, keep_recent: u64) -> anyhow::Result<Storage> {
+    let path = home.state_db();
+    std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    Storage::open(&path, StorageConfig { substores: modules.substores(), keep_recent }).map_err(|e| {
+        let text = e.to_string();
+        if text.contains("lock") || text.contains("LOCK") {
+            anyhow::anyhow!("the state database {} is in use by another process (is veritasd already running?)", path.display())
+        } else {
+            anyhow::anyhow!("cannot open the state database {}: {text}", path.display())
+        }
+    })
+}

@@ -1,0 +1,195 @@
+//! Helpers for end-to-end tests that drive real `veritasd` and `cometbft` processes.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const VERITASD: &str = env!("CARGO_BIN_EXE_veritasd");
+
+/// The cometbft binary: `$COMETBFT_BIN`, else `cometbft` on PATH, else `$(go env GOPATH)/bin/cometbft`.
+/// Panics with install instructions when none exists: these tests need the real thing.
+pub fn cometbft() -> PathBuf {
+    if let Some(bin) = std::env::var_os("COMETBFT_BIN") {
+        return PathBuf::from(bin);
+    }
+    if Command::new("cometbft").arg("version").output().is_ok_and(|o| o.status.success()) {
+        return PathBuf::from("cometbft");
+    }
+    if let Ok(out) = Command::new("go").args(["env", "GOPATH"]).output() {
+        let candidate = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("bin/cometbft");
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("cometbft not found: run scripts/install-cometbft.sh (or set COMETBFT_BIN)");
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A child process killed (SIGKILL) when dropped, with its output in a log file.
+pub struct Proc {
+    pub child: Child,
+    pub log: PathBuf,
+}
+
+impl Proc {
+    pub fn spawn(mut cmd: Command, log: &Path) -> Proc {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}"));
+        Proc { child, log: log.to_path_buf() }
+    }
+
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits up to `timeout` for the process to exit by itself.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+pub fn veritasd(args: &[&str]) -> Output {
+    Command::new(VERITASD).args(args).output().unwrap()
+}
+
+/// GET a CometBFT RPC endpoint and return its `result`.
+pub fn rpc(port: u16, path_and_query: &str) -> Option<Value> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path_and_query} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let body = response.split_once("\r\n\r\n")?.1;
+    let json: Value = serde_json::from_str(body).ok()?;
+    json.get("result").cloned()
+}
+
+pub fn latest_height(rpc_port: u16) -> Option<u64> {
+    rpc(rpc_port, "/status")?["sync_info"]["latest_block_height"].as_str()?.parse().ok()
+}
+
+/// Polls until `f` returns `Some`, or panics after `timeout` with `what`.
+pub fn wait_for<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A single-validator node home with its own free ports.
+pub struct Node {
+    pub dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub abci_port: u16,
+    pub rpc_port: u16,
+    pub p2p_port: u16,
+    pub chain_id: String,
+}
+
+impl Node {
+    /// `veritasd init` into a fresh temp home, with short block times for tests.
+    pub fn init(chain_id: &str) -> Node {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let (abci_port, rpc_port, p2p_port) = (free_port(), free_port(), free_port());
+        let out = Command::new(VERITASD)
+            .args(["init", "e2e-node", "--chain-id", chain_id, "--home"])
+            .arg(&home)
+            .arg("--abci-address")
+            .arg(format!("127.0.0.1:{abci_port}"))
+            .arg("--rpc-laddr")
+            .arg(format!("tcp://127.0.0.1:{rpc_port}"))
+            .arg("--p2p-laddr")
+            .arg(format!("tcp://127.0.0.1:{p2p_port}"))
+            .env("COMETBFT_BIN", cometbft())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "veritasd init failed: {}", String::from_utf8_lossy(&out.stderr));
+        let config = home.join("cometbft/config/config.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text.replace("timeout_commit = \"1s\"", "timeout_commit = \"300ms\"");
+        std::fs::write(&config, text).unwrap();
+        Node { dir, home, abci_port, rpc_port, p2p_port, chain_id: chain_id.into() }
+    }
+
+    pub fn start_app(&self, log_name: &str) -> Proc {
+        let mut cmd = Command::new(VERITASD);
+        cmd.arg("start").arg("--home").arg(&self.home);
+        Proc::spawn(cmd, &self.dir.path().join(log_name))
+    }
+
+    pub fn start_cometbft(&self, log_name: &str) -> Proc {
+        let mut cmd = Command::new(cometbft());
+        cmd.arg("start").arg("--home").arg(self.home.join("cometbft"));
+        Proc::spawn(cmd, &self.dir.path().join(log_name))
+    }
+
+    pub fn wait_abci_listening(&self) {
+        wait_for(Duration::from_secs(30), "the ABCI server to listen", || {
+            TcpStream::connect(("127.0.0.1", self.abci_port)).ok().map(|_| ())
+        });
+    }
+
+    pub fn wait_height(&self, height: u64, timeout: Duration) -> u64 {
+        wait_for(timeout, &format!("height {height}"), || latest_height(self.rpc_port).filter(|h| *h >= height))
+    }
+}
+
+/// Lines of a CometBFT log that signal diverging state or a failed replay
+/// (the messages of cometbft's state/validation.go, consensus/replay.go, node/setup.go).
+pub fn app_hash_failures(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| {
+            l.contains("wrong Block.Header.AppHash")
+                || l.contains("does not match AppHash")
+                || l.contains("error on replay")
+                || l.contains("error during handshake")
+        })
+        .collect()
+}
+
+/// `CONSENSUS FAILURE` lines: fine while the app is being killed, never otherwise.
+pub fn consensus_failures(log: &str) -> Vec<&str> {
+    log.lines().filter(|l| l.contains("CONSENSUS FAILURE")).collect()
+}

@@ -1,0 +1,27 @@
+//! The framework every Veritas module is built on.
+//!
+//! - [`Module`]: what a module offers the app (genesis, messages, queries, block hooks).
+//! - [`Context`]: what a handler sees (block info, gas meter, event sink, and through
+//!   [`StoreKey`] a store view confined to its own substore).
+//! - [`ModuleSet`]: composes modules and routes messages by type URL and queries by path.
+//! - [`Error`]: ABCI `codespace` + `code` + human log.
+//!
+//! Modules reach each other only through small keeper traits that the owning module
+//! exports; a module's [`StoreKey`] stays private to its crate, so its keeper is the
+//! only door to its state.
+
+mod context;
+mod error;
+mod events;
+mod gas;
+mod module;
+mod module_set;
+
+pub use context::{BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, Timestamp};
+pub use error::{sdk, Error};
+pub use events::{Event, EventAttribute};
+pub use gas::{GasMeter, KvGasConfig, KV_GAS};
+pub use module::{Module, Msg, MsgResponse};
+pub use module_set::ModuleSet;
+
+pub use veritas_store as store;

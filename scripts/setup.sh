@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine needs to build and run Veritas, then builds veritasd:
+#   - libclang (RocksDB's bindings are generated with bindgen)
+#   - CometBFT, pinned (scripts/install-cometbft.sh)
+#   - veritasd, release build, into $CARGO_TARGET_DIR/release/veritasd
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+for tool in cargo go; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is required (see README, Prerequisites)" >&2; exit 1; }
+done
+
+have_libclang() { ldconfig -p 2>/dev/null | grep -q 'libclang\(-[0-9.]*\)\?\.so'; }
+if ! have_libclang; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "setup: libclang is missing; install it (Debian/Ubuntu: apt-get install -y libclang-dev)" >&2; exit 1
+  fi
+  echo "setup: installing libclang-dev"
+  $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq libclang-dev >/dev/null
+fi
+
+bash scripts/install-cometbft.sh
+
+if [ "${1:-}" != "--no-build" ]; then
+  echo "setup: building veritasd (release) into $CARGO_TARGET_DIR"
+  cargo build --release --locked -p veritas-app
+  echo "setup: veritasd is $VERITASD"
+fi

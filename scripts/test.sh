@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: unit, store (real RocksDB), CLI and end-to-end (real cometbft).
+# Everything builds with the release profile, so dependencies compile once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+command -v cometbft >/dev/null || { echo "test: cometbft missing; run scripts/setup.sh" >&2; exit 1; }
+export COMETBFT_BIN="$(command -v cometbft)"
+
+cargo build --release --locked --workspace --all-targets
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --release --locked --workspace --no-fail-fast
+else
+  cargo test --release --locked --workspace --no-fail-fast
+fi
