@@ -1,3 +1,5 @@
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{LogConfig, LogFormat};
@@ -9,7 +11,11 @@ pub fn init(config: &LogConfig) -> anyhow::Result<()> {
         _ => EnvFilter::try_new(&config.level)
             .map_err(|e| anyhow::anyhow!("invalid log.level {:?} in app.toml: {e}", config.level))?,
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal, so log files stay plain text.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match config.format {
         LogFormat::Plain => builder.init(),
         LogFormat::Json => builder.json().init(),

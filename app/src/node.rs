@@ -155,3 +155,172 @@ fn run_hook(
 fn timestamp(time: Option<tendermint_proto::google::protobuf::Timestamp>) -> Timestamp {
     time.map(|t| Timestamp { seconds: t.seconds, nanos: t.nanos }).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The state machine against real RocksDB, with a test module whose state
+    //! changes every block (the app's real modules land with later issues).
+
+    use std::sync::{Arc, OnceLock};
+
+    use serde_json::{json, Value};
+    use tendermint_proto::v0_38::abci::{RequestFinalizeBlock, RequestInfo, RequestInitChain, RequestQuery};
+    use veritas_framework::*;
+    use veritas_store::{Storage, StorageConfig};
+
+    use super::Node;
+    use crate::query::QueryService;
+
+    const KEY: StoreKey = StoreKey::new("counter");
+
+    /// Genesis sets `count`; every end block adds one and records the block time.
+    struct Counter;
+
+    impl Module for Counter {
+        fn name(&self) -> &'static str {
+            "counter"
+        }
+        fn default_genesis(&self) -> Value {
+            json!({ "start": 0 })
+        }
+        fn validate_genesis(&self, g: &Value) -> Result<(), Error> {
+            g["start"].as_u64().map(|_| ()).ok_or_else(|| sdk::invalid_request("start must be a number"))
+        }
+        fn init_genesis(&self, ctx: &mut Context<'_>, g: &Value) -> Result<(), Error> {
+            let start = g["start"].as_u64().unwrap_or_default();
+            ctx.kv(&KEY).set(b"count".to_vec(), start.to_be_bytes().to_vec())
+        }
+        fn export_genesis(&self, _: &QueryContext<'_>) -> Result<Value, Error> {
+            Ok(json!({}))
+        }
+        fn end_block(&self, ctx: &mut Context<'_>) -> Result<(), Error> {
+            let time = ctx.block().time.seconds;
+            let mut kv = ctx.kv(&KEY);
+            let count = u64::from_be_bytes(kv.get(b"count")?.unwrap().try_into().unwrap());
+            kv.set(b"count".to_vec(), (count + 1).to_be_bytes().to_vec())?;
+            kv.set(b"time".to_vec(), time.to_be_bytes().to_vec())
+        }
+        fn query_paths(&self) -> &'static [&'static str] {
+            &["/test.counter.Query/Count"]
+        }
+        fn query(&self, ctx: &QueryContext<'_>, _: &str, _: &[u8]) -> Result<Vec<u8>, Error> {
+            Ok(ctx.kv(&KEY).get(b"count")?.unwrap_or_default())
+        }
+    }
+
+    struct Harness {
+        node: Node,
+        queries: QueryService,
+    }
+
+    fn open(dir: &std::path::Path) -> Harness {
+        let modules = ModuleSet::new(vec![Arc::new(Counter)]).unwrap();
+        let storage = Storage::open(dir, StorageConfig { substores: modules.substores(), keep_recent: 0 }).unwrap();
+        let meta = Arc::new(OnceLock::new());
+        if let Some(stored) = crate::chain_meta::ChainMeta::load(&storage).unwrap() {
+            meta.set(stored).unwrap();
+        }
+        Harness {
+            node: Node::new(storage.clone(), modules.clone(), meta.clone()),
+            queries: QueryService::new(storage, modules, meta),
+        }
+    }
+
+    fn init(h: &mut Harness, start: u64) -> Vec<u8> {
+        let request = RequestInitChain {
+            chain_id: "node-test-1".into(),
+            initial_height: 7,
+            app_state_bytes: serde_json::to_vec(&json!({ "counter": { "start": start } })).unwrap().into(),
+            ..Default::default()
+        };
+        h.node.init_chain(request).app_hash.to_vec()
+    }
+
+    fn block(h: &mut Harness, height: i64) -> Vec<u8> {
+        let time = tendermint_proto::google::protobuf::Timestamp { seconds: 1_700_000_000 + height, nanos: 0 };
+        let request = RequestFinalizeBlock { height, time: Some(time), ..Default::default() };
+        h.node.finalize_block(request).app_hash.to_vec()
+    }
+
+    fn count(h: &Harness, height: i64) -> (u64, i64) {
+        let r = h.queries.query(RequestQuery { path: "/test.counter.Query/Count".into(), height, ..Default::default() });
+        assert_eq!(r.code, 0, "{}", r.log);
+        (u64::from_be_bytes(r.value.to_vec().try_into().unwrap()), r.height)
+    }
+
+    #[test]
+    fn blocks_change_state_and_a_lost_commit_replays_to_the_same_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = open(dir.path());
+        let genesis_hash = init(&mut h, 40);
+        let h7 = block(&mut h, 7);
+        assert_ne!(h7, genesis_hash, "block 7 ran end_block on top of genesis");
+        h.node.commit();
+        let h8 = block(&mut h, 8);
+        h.node.commit();
+        assert_ne!(h7, h8);
+        assert_eq!(count(&h, 0), (42, 8));
+        assert_eq!(count(&h, 7), (41, 7));
+
+        // Block 9 finalized, then the process dies before Commit.
+        let h9 = block(&mut h, 9);
+        drop(h);
+        let mut h = open(dir.path());
+        let info = h.queries.info(RequestInfo::default());
+        assert_eq!(info.last_block_height, 8);
+        assert_eq!(info.last_block_app_hash.to_vec(), h8);
+        // CometBFT replays block 9: the same app hash comes out.
+        assert_eq!(block(&mut h, 9), h9);
+        h.node.commit();
+        assert_eq!(count(&h, 0), (43, 9));
+    }
+
+    #[test]
+    fn a_crash_before_the_first_commit_restarts_from_genesis() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = open(dir.path());
+        let genesis_hash = init(&mut h, 1);
+        let first = block(&mut h, 7);
+        drop(h);
+        let mut h = open(dir.path());
+        assert_eq!(h.queries.info(RequestInfo::default()).last_block_height, 0);
+        assert_eq!(init(&mut h, 1), genesis_hash);
+        assert_eq!(block(&mut h, 7), first);
+    }
+
+    #[test]
+    fn store_queries_carry_proofs_that_verify_against_the_app_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = open(dir.path());
+        init(&mut h, 5);
+        block(&mut h, 7);
+        h.node.commit();
+        let app_hash = block(&mut h, 8);
+        h.node.commit();
+
+        let r = h.queries.query(RequestQuery {
+            path: "store/counter/key".into(),
+            data: b"count".to_vec().into(),
+            height: 8,
+            prove: true,
+        });
+        assert_eq!(r.code, 0, "{}", r.log);
+        assert_eq!(r.value.to_vec(), 7u64.to_be_bytes());
+        let ops = r.proof_ops.unwrap().ops;
+        assert_eq!(ops.len(), 2);
+        assert!(ops.iter().all(|op| op.r#type == crate::query::PROOF_OP_TYPE));
+        let decode = |data: &[u8]| <ics23::CommitmentProof as prost::Message>::decode(data).unwrap();
+        let proofs = [decode(&ops[0].data), decode(&ops[1].data)];
+        let root: [u8; 32] = app_hash.try_into().unwrap();
+        assert!(veritas_store::verify_existence(&root, "counter", b"count", &r.value, &proofs));
+        assert!(!veritas_store::verify_existence(&root, "counter", b"count", &6u64.to_be_bytes(), &proofs));
+
+        let bad = |path: &str, height: i64| {
+            h.queries.query(RequestQuery { path: path.into(), height, ..Default::default() })
+        };
+        assert_eq!(bad("store/nosuch/key", 0).code, 6);
+        assert_eq!(bad("store/counter/key", 9).code, 26);
+        assert_eq!(bad("store/counter/key", 3).code, 26, "before the initial height");
+        assert_eq!(bad("/no.such.Query/X", 0).code, 6);
+    }
+}
