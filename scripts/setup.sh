@@ -2,6 +2,7 @@
 # Installs what a fresh machine needs to build and run Veritas, then builds veritasd:
 #   - libclang (RocksDB's bindings are generated with bindgen)
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
+#   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - veritasd, release build, into $CARGO_TARGET_DIR/release/veritasd
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,13 @@ if ! have_libclang; then
 fi
 
 bash scripts/install-cometbft.sh
+
+# CosmJS client tests (pinned versions, from package-lock.json).
+if command -v npm >/dev/null; then
+  (cd clients/cosmjs && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "setup: npm not found; the CosmJS end-to-end test needs Node.js 20 and npm" >&2
+fi
 
 if [ "${1:-}" != "--no-build" ]; then
   echo "setup: building veritasd (release) into $CARGO_TARGET_DIR"

@@ -15,21 +15,27 @@ use tendermint_proto::v0_38::abci::{
 };
 
 use crate::fatal::fatal;
+use crate::mempool::Mempool;
 use crate::node::Node;
 use crate::proposal;
 use crate::query::QueryService;
-use crate::tx;
 
 #[derive(Clone)]
 pub struct AbciApp {
     node: Arc<Mutex<Node>>,
+    mempool: Arc<Mempool>,
     queries: Arc<QueryService>,
     max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
 }
 
 impl AbciApp {
-    pub fn new(node: Node, queries: QueryService, max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>) -> Self {
-        Self { node: Arc::new(Mutex::new(node)), queries: Arc::new(queries), max_block_bytes }
+    pub fn new(
+        node: Node,
+        mempool: Arc<Mempool>,
+        queries: QueryService,
+        max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
+    ) -> Self {
+        Self { node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))), mempool, queries: Arc::new(queries), max_block_bytes }
     }
 
     fn node(&self) -> MutexGuard<'_, Node> {
@@ -51,7 +57,7 @@ impl Application for AbciApp {
     }
 
     fn check_tx(&self, request: RequestCheckTx) -> ResponseCheckTx {
-        tx::check(&request.tx)
+        self.mempool.check(&request.tx)
     }
 
     fn commit(&self) -> ResponseCommit {

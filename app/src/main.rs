@@ -3,10 +3,13 @@
 mod abci;
 mod chain_meta;
 mod cli;
+mod client;
 mod config;
 mod fatal;
 mod home;
+mod keyring;
 mod logging;
+mod mempool;
 mod modules;
 mod node;
 mod proposal;

@@ -1,13 +1,27 @@
-//! The modules this app is composed of, in genesis and block-hook order.
+//! The modules this app is composed of, in genesis and block-hook order, and the
+//! transaction environment wired from them.
 //!
-//! bank, zkverify and ibc register here as their issues land; until then the
-//! set is empty and `app_state` is `{}`.
+//! `auth` comes first: bank's genesis creates accounts for the balances it funds.
+//! zkverify and ibc register here as their issues land.
 
 use std::sync::Arc;
 
+use veritas_auth::{AccountKeeper, AuthModule};
+use veritas_bank::BankModule;
 use veritas_framework::{Module, ModuleSet};
 
+use crate::tx::{MinGasPrices, TxEnv};
+
 pub fn module_set() -> ModuleSet {
-    let modules: Vec<Arc<dyn Module>> = Vec::new();
-    ModuleSet::new(modules).expect("the app's modules have distinct names and routes")
+    tx_env(MinGasPrices::default()).modules
+}
+
+/// The modules and the keepers the transaction path uses.
+pub fn tx_env(min_gas_prices: MinGasPrices) -> TxEnv {
+    let auth = AuthModule::new();
+    let bank = BankModule::new(Arc::new(AccountKeeper));
+    let fees = Arc::new(bank.keeper().clone());
+    let modules: Vec<Arc<dyn Module>> = vec![Arc::new(auth), Arc::new(bank)];
+    let modules = ModuleSet::new(modules).expect("the app's modules have distinct names and routes");
+    TxEnv { modules, fees, min_gas_prices }
 }

@@ -16,12 +16,15 @@ use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
 
 use crate::chain_meta::ChainMeta;
 use crate::fatal::fatal;
-use crate::tx;
+use crate::mempool::Mempool;
+use crate::tx::{PreverifiedSignatures, TxEnv};
 
 /// Consensus-connection state. One instance, behind a mutex, per process.
 pub struct Node {
     storage: Storage,
+    env: Arc<TxEnv>,
     modules: ModuleSet,
+    mempool: Option<Arc<Mempool>>,
     /// Shared with the query service; set at InitChain or when loaded from disk.
     meta: Arc<OnceLock<ChainMeta>>,
     /// Genesis writes waiting for the first block.
@@ -31,8 +34,15 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn new(storage: Storage, modules: ModuleSet, meta: Arc<OnceLock<ChainMeta>>) -> Self {
-        Self { storage, modules, meta, genesis_writes: None, prepared: None }
+    pub fn new(storage: Storage, env: Arc<TxEnv>, meta: Arc<OnceLock<ChainMeta>>) -> Self {
+        let modules = env.modules.clone();
+        Self { storage, env, modules, mempool: None, meta, genesis_writes: None, prepared: None }
+    }
+
+    /// The mempool to reset after each commit.
+    pub fn with_mempool(mut self, mempool: Arc<Mempool>) -> Self {
+        self.mempool = Some(mempool);
+        self
     }
 
     pub fn init_chain(&mut self, request: RequestInitChain) -> ResponseInitChain {
@@ -96,6 +106,12 @@ impl Node {
         }
         let block = BlockInfo { height, time: timestamp(request.time), chain_id: meta.chain_id.clone() };
         let view = self.storage.view(None).unwrap_or_else(|e| fatal(format!("cannot read state: {e}")));
+        // Signatures checkable against committed state are verified up front, in parallel.
+        let preverified = if self.genesis_writes.is_none() {
+            PreverifiedSignatures::verify_all(self.env.signature_checks(&request.txs, &view, &meta.chain_id))
+        } else {
+            PreverifiedSignatures::default()
+        };
         let mut state = Overlay::new(view);
         if let Some(genesis) = self.genesis_writes.take() {
             state.apply(genesis);
@@ -103,7 +119,11 @@ impl Node {
 
         let mut block_events = Vec::new();
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.begin_block(ctx));
-        let tx_results: Vec<ExecTxResult> = request.txs.iter().map(|raw| tx::deliver(raw)).collect();
+        let tx_results: Vec<ExecTxResult> = request
+            .txs
+            .iter()
+            .map(|raw| self.env.run(&mut state, &block, ExecMode::Finalize, raw, &preverified).into_exec_result())
+            .collect();
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.end_block(ctx));
 
         let aux = if self.storage.latest_version().is_none() { meta.aux_entries() } else { Vec::new() };
@@ -112,7 +132,13 @@ impl Node {
             .prepare_commit(state.writes(), &aux)
             .unwrap_or_else(|e| fatal(format!("cannot compute the app hash of block {height}: {e}")));
         let app_hash = prepared.root();
-        tracing::debug!(height, txs = tx_results.len(), app_hash = %hex::encode_upper(app_hash), "finalized block");
+        tracing::debug!(
+            height,
+            txs = tx_results.len(),
+            preverified_signatures = preverified.len(),
+            app_hash = %hex::encode_upper(app_hash),
+            "finalized block"
+        );
         self.prepared = Some(prepared);
         ResponseFinalizeBlock {
             events: block_events.into_iter().map(Into::into).collect(),
@@ -131,6 +157,9 @@ impl Node {
             .unwrap_or_else(|e| fatal(format!("cannot commit state version {version}: {e}")));
         if let Some(meta) = self.meta.get() {
             tracing::info!(height = meta.height_of(version), "committed block");
+        }
+        if let Some(mempool) = &self.mempool {
+            mempool.reset();
         }
         // CometBFT keeps every block; operators prune its block store themselves.
         ResponseCommit { retain_height: 0 }
@@ -215,14 +244,19 @@ mod tests {
 
     fn open(dir: &std::path::Path) -> Harness {
         let modules = ModuleSet::new(vec![Arc::new(Counter)]).unwrap();
+        let env = Arc::new(crate::tx::TxEnv {
+            modules: modules.clone(),
+            fees: Arc::new(veritas_bank::BankKeeper::new(Arc::new(veritas_auth::AccountKeeper))),
+            min_gas_prices: Default::default(),
+        });
         let storage = Storage::open(dir, StorageConfig { substores: modules.substores(), keep_recent: 0 }).unwrap();
         let meta = Arc::new(OnceLock::new());
         if let Some(stored) = crate::chain_meta::ChainMeta::load(&storage).unwrap() {
             meta.set(stored).unwrap();
         }
         Harness {
-            node: Node::new(storage.clone(), modules.clone(), meta.clone()),
-            queries: QueryService::new(storage, modules, meta),
+            node: Node::new(storage.clone(), env.clone(), meta.clone()),
+            queries: QueryService::new(storage, env, meta),
         }
     }
 

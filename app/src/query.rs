@@ -5,10 +5,17 @@ use std::sync::{Arc, OnceLock};
 
 use tendermint_proto::v0_38::abci::{RequestInfo, RequestQuery, ResponseInfo, ResponseQuery};
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
-use veritas_framework::{sdk, Error, ModuleSet, QueryContext};
-use veritas_store::{Storage, Version};
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse, TxRaw};
+use prost::Message;
+use veritas_framework::{sdk, BlockInfo, Error, ExecMode, QueryContext};
+use veritas_store::{Overlay, Storage, Version};
 
 use crate::chain_meta::ChainMeta;
+use crate::tx::{PreverifiedSignatures, TxEnv};
+
+/// gRPC path of the transaction simulation service (used by `fee: "auto"` and `--gas auto`).
+pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
 
 /// ABCI proof op type of a Veritas (jmt) ICS-23 commitment proof.
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
@@ -17,13 +24,13 @@ pub const APP_PROTOCOL_VERSION: u64 = 1;
 
 pub struct QueryService {
     storage: Storage,
-    modules: ModuleSet,
+    env: Arc<TxEnv>,
     meta: Arc<OnceLock<ChainMeta>>,
 }
 
 impl QueryService {
-    pub fn new(storage: Storage, modules: ModuleSet, meta: Arc<OnceLock<ChainMeta>>) -> Self {
-        Self { storage, modules, meta }
+    pub fn new(storage: Storage, env: Arc<TxEnv>, meta: Arc<OnceLock<ChainMeta>>) -> Self {
+        Self { storage, env, meta }
     }
 
     pub fn info(&self, request: RequestInfo) -> ResponseInfo {
@@ -100,16 +107,58 @@ impl QueryService {
             return Ok(ResponseQuery { key: key.into(), value: value.unwrap_or_default().into(), height, ..Default::default() });
         }
 
-        if path.starts_with('/') && self.modules.has_query(path) {
+        if path == SIMULATE {
+            return self.simulate(meta, version, &request.data);
+        }
+        if path.starts_with('/') && self.env.modules.has_query(path) {
             if request.prove {
                 return Err(sdk::invalid_request("proofs are available for store/<module>/key queries only"));
             }
             let view = self.storage.view(Some(version))?;
             let ctx = QueryContext::new(meta.height_of(version), &meta.chain_id, &view);
-            let value = self.modules.query(&ctx, path, &request.data)?;
+            let value = self.env.modules.query(&ctx, path, &request.data)?;
             return Ok(ResponseQuery { value: value.into(), height, ..Default::default() });
         }
         Err(sdk::unknown_request(format!("unknown query path {path:?}")))
+    }
+
+    /// Runs a transaction on a throwaway copy of state at `version`, as the next block
+    /// would, without signature checks or gas limit, and reports gas and result.
+    #[allow(deprecated)] // SimulateRequest.tx and Result.data: still sent by older clients.
+    fn simulate(&self, meta: &ChainMeta, version: Version, data: &[u8]) -> Result<ResponseQuery, Error> {
+        let request = SimulateRequest::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode SimulateRequest: {e}")))?;
+        let raw = if !request.tx_bytes.is_empty() {
+            request.tx_bytes
+        } else if let Some(tx) = request.tx {
+            TxRaw {
+                body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
+                auth_info_bytes: tx.auth_info.map(|a| a.encode_to_vec()).unwrap_or_default(),
+                signatures: tx.signatures,
+            }
+            .encode_to_vec()
+        } else {
+            return Err(sdk::invalid_request("empty txBytes is not allowed"));
+        };
+        let mut state = Overlay::new(self.storage.view(Some(version))?);
+        let block = BlockInfo { height: meta.height_of(version) + 1, time: Default::default(), chain_id: meta.chain_id.clone() };
+        let outcome = self.env.run(&mut state, &block, ExecMode::Simulate, &raw, &PreverifiedSignatures::default());
+        if !outcome.is_ok() {
+            return Err(Error::new(outcome.codespace, outcome.code, outcome.log));
+        }
+        let response = SimulateResponse {
+            gas_info: Some(GasInfo { gas_wanted: outcome.gas_wanted, gas_used: outcome.gas_used }),
+            result: Some(AbciResult {
+                data: outcome.data,
+                log: outcome.log,
+                events: outcome.events.into_iter().map(Into::into).collect(),
+                msg_responses: outcome.msg_responses,
+            }),
+        };
+        Ok(ResponseQuery {
+            value: response.encode_to_vec().into(),
+            height: i64::try_from(meta.height_of(version)).unwrap_or(i64::MAX),
+            ..Default::default()
+        })
     }
 
     /// Maps a requested height (0 = latest) to a kept store version.

@@ -123,14 +123,14 @@ impl KvStore<'_> {
         Ok(())
     }
 
-    /// Up to `limit` entries under `prefix` after `start_after`, in key order.
+    /// Up to `limit` entries under `prefix` from `start` on (inclusive), in key order.
     pub fn scan(
         &mut self,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
-        let entries = self.state.scan(self.substore, prefix, start_after, limit)?;
+        let entries = self.state.scan(self.substore, prefix, start, limit)?;
         for (k, v) in &entries {
             self.gas.consume(KV_GAS.iter_next_cost_flat, "IterNextFlat")?;
             let bytes = (k.len() as u64).saturating_add(v.len() as u64);
@@ -180,9 +180,35 @@ impl ReadOnlyKvStore<'_> {
     pub fn scan(
         &self,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
-        Ok(self.state.scan(self.substore, prefix, start_after, limit)?)
+        Ok(self.state.scan(self.substore, prefix, start, limit)?)
+    }
+}
+
+/// Reads shared by metered (transaction) and unmetered (query) store views, so a
+/// keeper's read logic is written once.
+pub trait StoreRead {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
+    fn scan(&mut self, prefix: &[u8], start: Option<&[u8]>, limit: usize)
+        -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error>;
+}
+
+impl StoreRead for KvStore<'_> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        KvStore::get(self, key)
+    }
+    fn scan(&mut self, prefix: &[u8], start: Option<&[u8]>, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+        KvStore::scan(self, prefix, start, limit)
+    }
+}
+
+impl StoreRead for ReadOnlyKvStore<'_> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        ReadOnlyKvStore::get(self, key)
+    }
+    fn scan(&mut self, prefix: &[u8], start: Option<&[u8]>, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+        ReadOnlyKvStore::scan(self, prefix, start, limit)
     }
 }

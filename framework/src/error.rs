@@ -72,19 +72,28 @@ pub mod sdk {
         /// No handler for this message type URL or query path.
         unknown_request = 6;
         invalid_address = 7;
+        invalid_pubkey = 8;
+        unknown_address = 9;
         invalid_coins = 10;
         out_of_gas = 11;
+        memo_too_large = 12;
         insufficient_fee = 13;
+        too_many_signatures = 14;
+        no_signatures = 15;
         /// The request is malformed.
         invalid_request = 18;
         tx_too_large = 21;
         invalid_height = 26;
         invalid_chain_id = 28;
+        tx_timeout_height = 30;
+        unknown_extension_options = 31;
+        wrong_sequence = 32;
         /// A needed entry does not exist.
         not_found = 38;
         /// Reading or writing state failed.
         io = 39;
         /// The operation is not supported (yet, or at all).
         not_supported = 37;
+        invalid_gas_limit = 41;
     }
 }

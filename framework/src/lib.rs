@@ -10,6 +10,8 @@
 //! exports; a module's [`StoreKey`] stays private to its crate, so its keeper is the
 //! only door to its state.
 
+mod address;
+mod coins;
 mod context;
 mod error;
 mod events;
@@ -17,7 +19,9 @@ mod gas;
 mod module;
 mod module_set;
 
-pub use context::{BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, Timestamp};
+pub use address::{Address, BECH32_PREFIX};
+pub use coins::{parse_amount, validate_denom, Coin, Coins};
+pub use context::{BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead, Timestamp};
 pub use error::{sdk, Error};
 pub use events::{Event, EventAttribute};
 pub use gas::{GasMeter, KvGasConfig, KV_GAS};

@@ -48,6 +48,11 @@ pub trait Module: Send + Sync {
         Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))
     }
 
+    /// The addresses that must sign `msg`, in order (called after `check_msg`).
+    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<crate::Address>, Error> {
+        Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))
+    }
+
     /// Executes a message against state.
     fn deliver_msg(&self, _ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
         Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))

@@ -109,6 +109,10 @@ impl ModuleSet {
         self.route_msg(msg.type_url)?.check_msg(msg)
     }
 
+    pub fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<crate::Address>, Error> {
+        self.route_msg(msg.type_url)?.msg_signers(msg)
+    }
+
     pub fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
         self.route_msg(msg.type_url)?.deliver_msg(ctx, msg)
     }

@@ -8,12 +8,13 @@ pub trait KvRead {
     fn get(&self, substore: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// Up to `limit` live entries of `substore` whose key starts with `prefix` and is
-    /// strictly greater than `start_after`, in ascending key order.
+    /// at or after `start`, in ascending key order. (To continue after key `k`, pass
+    /// `k ‖ 0x00`, the smallest key greater than `k`.)
     fn scan(
         &self,
         substore: &str,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
 }
@@ -26,10 +27,10 @@ impl<T: KvRead + ?Sized> KvRead for &T {
         &self,
         substore: &str,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        (**self).scan(substore, prefix, start_after, limit)
+        (**self).scan(substore, prefix, start, limit)
     }
 }
 
@@ -85,16 +86,16 @@ impl<R: KvRead> KvRead for Overlay<R> {
         &self,
         substore: &str,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        let after = |k: &[u8]| start_after.is_none_or(|s| k > s);
+        let after = |k: &[u8]| start.is_none_or(|s| k >= s);
         let mine: Vec<(&[u8], Option<&[u8]>)> =
             self.writes.range(substore, prefix).filter(|(k, _)| after(k)).collect();
         // Deletions here may hide parent entries, so ask the parent for enough extra.
         let hidden = mine.iter().filter(|(_, v)| v.is_none()).count();
         let from_parent =
-            self.parent.scan(substore, prefix, start_after, limit.saturating_add(hidden))?;
+            self.parent.scan(substore, prefix, start, limit.saturating_add(hidden))?;
 
         let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> =
             from_parent.into_iter().map(|(k, v)| (k, Some(v))).collect();

@@ -158,18 +158,18 @@ impl Storage {
         })
     }
 
-    /// Up to `limit` entries of `substore` under `prefix` after `start_after`, at the latest version.
+    /// Up to `limit` entries of `substore` under `prefix` from `start` on, at the latest version.
     pub fn scan_latest(
         &self,
         substore: &str,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<(Option<Version>, Vec<(Vec<u8>, Vec<u8>)>), StoreError> {
         // A commit may land mid-scan; retry until the version is the same before and after.
         loop {
             let before = self.latest_version();
-            let entries = self.scan_latest_once(substore, prefix, start_after, limit)?;
+            let entries = self.scan_latest_once(substore, prefix, start, limit)?;
             if self.latest_version() == before {
                 return Ok((before, entries));
             }
@@ -180,19 +180,15 @@ impl Storage {
         &self,
         substore: &str,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
         let db = &self.inner.db;
         let cf = db.cf_handle(CF_LATEST).expect("opened with every column family");
         let tree = layout::tree_prefix(substore);
         let full_prefix = layout::latest_key(substore, prefix);
-        let seek = match start_after {
-            Some(after) if after >= prefix => {
-                let mut s = layout::latest_key(substore, after);
-                s.push(0);
-                s
-            }
+        let seek = match start {
+            Some(from) if from > prefix => layout::latest_key(substore, from),
             _ => full_prefix.clone(),
         };
         let mut out = Vec::new();
@@ -448,11 +444,11 @@ impl KvRead for StateView {
         &self,
         substore: &str,
         prefix: &[u8],
-        start_after: Option<&[u8]>,
+        start: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
         let Some(version) = self.version else { return Ok(Vec::new()) };
-        let (at, entries) = self.storage.scan_latest(substore, prefix, start_after, limit)?;
+        let (at, entries) = self.storage.scan_latest(substore, prefix, start, limit)?;
         if at != Some(version) {
             return Err(StoreError::Unsupported(format!(
                 "ordered scans read only the latest version ({}), not version {version}",

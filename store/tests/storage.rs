@@ -198,7 +198,9 @@ fn scans_merge_overlays_in_key_order() {
     };
     assert_eq!(keys(block.scan("bank", b"bal/", None, 10).unwrap()), ["bal/b", "bal/bb", "bal/c"]);
     assert_eq!(keys(block.scan("bank", b"bal/", None, 2).unwrap()), ["bal/b", "bal/bb"]);
-    assert_eq!(keys(block.scan("bank", b"bal/", Some(b"bal/bb"), 10).unwrap()), ["bal/c"]);
+    assert_eq!(keys(block.scan("bank", b"bal/", Some(b"bal/bb"), 10).unwrap()), ["bal/bb", "bal/c"]);
+    assert_eq!(keys(block.scan("bank", b"bal/", Some(b"bal/bb\0"), 10).unwrap()), ["bal/c"]);
+    assert_eq!(keys(storage.view(None).unwrap().scan("bank", b"bal/", Some(b"bal/b"), 10).unwrap()), ["bal/b", "bal/c"]);
     let mut tx = Overlay::new(&block);
     tx.put("bank", b"bal/a".to_vec(), b"5".to_vec());
     assert_eq!(keys(tx.scan("bank", b"bal/", None, 10).unwrap()), ["bal/a", "bal/b", "bal/bb", "bal/c"]);

@@ -15,6 +15,14 @@ pub enum GenesisCommand {
         #[command(flatten)]
         home: HomeArg,
     },
+    /// Fund an address (or a key of the keyring) in genesis: `add-account <address_or_key> <coins>`.
+    AddAccount {
+        address_or_key: String,
+        /// e.g. 1000000uvrt,500stake
+        coins: String,
+        #[command(flatten)]
+        keyring: super::keys::KeyringArgs,
+    },
 }
 
 pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
@@ -27,7 +35,60 @@ pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
             println!("{} is a valid genesis for chain {}", path.display(), genesis["chain_id"].as_str().unwrap_or_default());
             Ok(())
         }
+        GenesisCommand::AddAccount { address_or_key, coins, keyring } => {
+            let home = Home::resolve(keyring.home.home.clone())?;
+            let address = match veritas_framework::Address::from_bech32(&address_or_key) {
+                Ok(address) => address.to_bech32(),
+                Err(_) => keyring.keyring()?.find(&address_or_key)?.address,
+            };
+            let coins = veritas_framework::Coins::parse(&coins).map_err(|e| anyhow::anyhow!("invalid coins: {}", e.log()))?;
+            let path = home.genesis();
+            let mut genesis = read_genesis(&path)?;
+            add_balance(&mut genesis, &address, &coins)?;
+            validate(&genesis).with_context(|| "the result would be an invalid genesis")?;
+            std::fs::write(&path, serde_json::to_string_pretty(&genesis)? + "\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("added {coins} to {address} in {}", path.display());
+            Ok(())
+        }
     }
+}
+
+/// Adds `coins` to `address`'s genesis balance; a given total supply is kept in step.
+fn add_balance(genesis: &mut Value, address: &str, coins: &veritas_framework::Coins) -> anyhow::Result<()> {
+    let bank = genesis
+        .pointer_mut("/app_state/bank")
+        .ok_or_else(|| anyhow::anyhow!("genesis has no app_state.bank section"))?;
+    let balances = bank["balances"].as_array().cloned().unwrap_or_default();
+    let parse = |list: &Value| -> anyhow::Result<veritas_framework::Coins> {
+        let text: Vec<String> = list
+            .as_array()
+            .map(|l| l.iter().map(|c| format!("{}{}", c["amount"].as_str().unwrap_or(""), c["denom"].as_str().unwrap_or(""))).collect())
+            .unwrap_or_default();
+        veritas_framework::Coins::parse(&text.join(",")).map_err(|e| anyhow::anyhow!("{}", e.log()))
+    };
+    let to_json = |c: &veritas_framework::Coins| -> Value {
+        Value::Array(c.iter().map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount.to_string() })).collect())
+    };
+    let mut updated = Vec::new();
+    let mut found = false;
+    for mut entry in balances {
+        if entry["address"] == address {
+            let total = parse(&entry["coins"])?.checked_add(coins).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+            entry["coins"] = to_json(&total);
+            found = true;
+        }
+        updated.push(entry);
+    }
+    if !found {
+        updated.push(serde_json::json!({ "address": address, "coins": to_json(coins) }));
+    }
+    bank["balances"] = Value::Array(updated);
+    if bank["supply"].as_array().is_some_and(|s| !s.is_empty()) {
+        let supply = parse(&bank["supply"])?.checked_add(coins).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+        bank["supply"] = to_json(&supply);
+    }
+    Ok(())
 }
 
 pub fn read_genesis(path: &Path) -> anyhow::Result<Value> {
@@ -68,7 +129,9 @@ mod tests {
 
     #[test]
     fn genesis_checks_name_the_problem() {
-        assert!(validate(&json!({ "chain_id": "veritas-local-1", "app_state": {} })).is_ok());
+        let defaults = crate::modules::module_set().default_genesis();
+        validate(&json!({ "chain_id": "veritas-local-1", "app_state": defaults })).unwrap();
+        assert!(validate(&json!({ "chain_id": "veritas-local-1", "app_state": {} })).unwrap_err().to_string().contains("no section"));
         let err = validate(&json!({ "app_state": {} })).unwrap_err().to_string();
         assert!(err.contains("chain_id"), "{err}");
         let err = validate(&json!({ "chain_id": "x", "initial_height": "0" })).unwrap_err().to_string();

@@ -2,7 +2,11 @@
 
 mod genesis;
 mod init;
+mod keys;
+mod output;
+mod query;
 mod start;
+mod tx;
 
 use std::path::PathBuf;
 
@@ -25,6 +29,29 @@ enum Command {
     /// Genesis file tools.
     #[command(subcommand)]
     Genesis(genesis::GenesisCommand),
+    /// Manage signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+        #[command(flatten)]
+        args: keys::KeyringArgs,
+    },
+    /// Sign and broadcast transactions.
+    #[command(subcommand)]
+    Tx(tx::TxCommand),
+    /// Query chain state.
+    #[command(alias = "q")]
+    Query {
+        #[command(subcommand)]
+        command: query::QueryCommand,
+        #[command(flatten)]
+        flags: query::QueryFlags,
+    },
+    /// The node's chain id, latest height and app hash.
+    Status {
+        #[command(flatten)]
+        flags: query::QueryFlags,
+    },
     /// Print version information.
     Version,
 }
@@ -33,7 +60,7 @@ enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub struct HomeArg {
     /// Node home directory [default: ~/.veritas]
-    #[arg(long, env = "VERITAS_HOME", value_name = "DIR")]
+    #[arg(long, env = "VERITAS_HOME", value_name = "DIR", global = true)]
     pub home: Option<PathBuf>,
 }
 
@@ -43,6 +70,10 @@ impl Cli {
             Command::Init(args) => init::run(args),
             Command::Start(args) => start::run(args),
             Command::Genesis(cmd) => genesis::run(cmd),
+            Command::Keys { command, args } => keys::run(command, args),
+            Command::Tx(cmd) => tx::run(cmd),
+            Command::Query { command, flags } => query::run(command, flags),
+            Command::Status { flags } => query::status(flags),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
                 println!("abci: 2.0 (CometBFT {})", crate::cli::init::COMETBFT_VERSION);

@@ -9,7 +9,8 @@ use crate::abci::AbciApp;
 use crate::chain_meta::ChainMeta;
 use crate::config::AppConfig;
 use crate::home::Home;
-use crate::modules::module_set;
+use crate::mempool::Mempool;
+use crate::modules::tx_env;
 use crate::node::Node;
 use crate::query::QueryService;
 use veritas_store::{Storage, StorageConfig};
@@ -30,8 +31,9 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     crate::cli::genesis::validate(&genesis).with_context(|| format!("{} is invalid", home.genesis().display()))?;
     let genesis_chain_id = crate::cli::genesis::chain_id(&genesis)?.to_owned();
 
-    let modules = module_set();
-    let storage = open_storage(&home, &modules, config.pruning.keep_recent)?;
+    let min_gas_prices = crate::tx::MinGasPrices::parse(&config.minimum_gas_prices)?;
+    let env = Arc::new(tx_env(min_gas_prices));
+    let storage = open_storage(&home, &env.modules, config.pruning.keep_recent)?;
     let meta = Arc::new(OnceLock::new());
     if let Some(stored) = ChainMeta::load(&storage)? {
         if stored.chain_id != genesis_chain_id {
@@ -58,9 +60,10 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
 
     let storage_for_limit = meta.clone();
     let max_block_bytes = Arc::new(move || storage_for_limit.get().and_then(|m: &ChainMeta| m.max_block_bytes));
-    let node = Node::new(storage.clone(), modules.clone(), meta.clone());
-    let queries = QueryService::new(storage.clone(), modules, meta.clone());
-    let app = AbciApp::new(node, queries, max_block_bytes);
+    let node = Node::new(storage.clone(), env.clone(), meta.clone());
+    let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
+    let queries = QueryService::new(storage.clone(), env, meta.clone());
+    let app = AbciApp::new(node, mempool, queries, max_block_bytes);
 
     let server = tendermint_abci::ServerBuilder::default()
         .bind(&config.abci_address, app)

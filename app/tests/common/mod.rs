@@ -11,6 +11,9 @@ use serde_json::Value;
 
 pub const VERITASD: &str = env!("CARGO_BIN_EXE_veritasd");
 
+/// The CosmJS test suites' faucet mnemonic; its first address is funded in tests.
+pub const FAUCET_MNEMONIC: &str = "economy stock theory fatal elder harbor betray wasp final emotion task crumble siren bottom lizard educate guess current outdoor pair theory focus wife stone";
+
 /// The cometbft binary: `$COMETBFT_BIN`, else `cometbft` on PATH, else `$(go env GOPATH)/bin/cometbft`.
 /// Panics with install instructions when none exists: these tests need the real thing.
 pub fn cometbft() -> PathBuf {
@@ -151,6 +154,51 @@ impl Node {
         let text = text.replace("timeout_commit = \"1s\"", "timeout_commit = \"300ms\"");
         std::fs::write(&config, text).unwrap();
         Node { dir, home, abci_port, rpc_port, p2p_port, chain_id: chain_id.into() }
+    }
+
+    /// Funds `address_or_key` in genesis (`veritasd genesis add-account`).
+    pub fn fund(&self, address: &str, coins: &str) {
+        let out = Command::new(VERITASD)
+            .args(["genesis", "add-account", address, coins, "--keyring-backend", "test", "--home"])
+            .arg(&self.home)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "add-account failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Restores `mnemonic` as key `name` in the test keyring; returns its address.
+    pub fn add_key(&self, name: &str, mnemonic: &str) -> String {
+        use std::io::Write;
+        let mut child = Command::new(VERITASD)
+            .args(["keys", "add", name, "--recover", "--keyring-backend", "test", "--output", "json", "--home"])
+            .arg(&self.home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{mnemonic}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "keys add failed: {}", String::from_utf8_lossy(&out.stderr));
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["address"].as_str().unwrap().to_owned()
+    }
+
+    /// Sets `minimum_gas_prices` in app.toml.
+    pub fn set_min_gas_prices(&self, prices: &str) {
+        let path = self.home.join("config/app.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("minimum_gas_prices = \"\"", &format!("minimum_gas_prices = \"{prices}\""));
+        std::fs::write(&path, text).unwrap();
+    }
+
+    pub fn rpc_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.rpc_port)
+    }
+
+    /// Runs `veritasd <args>` against this node's home.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(VERITASD).args(args).arg("--home").arg(&self.home).stdin(Stdio::null()).output().unwrap()
     }
 
     pub fn start_app(&self, log_name: &str) -> Proc {

@@ -1,4 +1,19 @@
-//! The `bank` module: balances, transfers, supply and fees.
+//! The `bank` module: balances per denom, `MsgSend` and `MsgMultiSend`, total supply
+//! and denom metadata, with the Cosmos SDK's messages, queries and events.
 //!
-//! Empty until the transactions/bank issue lands; it will follow the module shape
-//! described in `veritas_framework::Module`.
+//! Shape: `keeper` (the only door to the `bank` substore; other modules use the
+//! [`FeeCollector`] trait), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
+
+mod errors;
+mod events;
+mod genesis;
+mod keeper;
+mod module;
+mod msgs;
+mod queries;
+
+pub use errors::CODESPACE;
+pub use genesis::{Balance, DenomMetadata, DenomUnit, GenesisState};
+pub use keeper::{BankKeeper, FeeCollector, FEE_COLLECTOR};
+pub use module::BankModule;
+pub use msgs::{MSG_MULTI_SEND, MSG_SEND};

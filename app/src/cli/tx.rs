@@ -1,0 +1,184 @@
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+use clap::{Args, Subcommand};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
+use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{
+    mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, SimulateRequest, SimulateResponse, TxBody, TxRaw,
+};
+use cosmos_sdk_proto::Any;
+use k256::ecdsa::signature::Signer;
+use k256::ecdsa::{Signature, SigningKey};
+use prost::Message;
+
+use super::keys::{passphrase, read_line, KeyringArgs};
+use super::output::print;
+use crate::client::{Client, TxReport};
+use veritas_framework::{Address, Coins};
+
+#[derive(Debug, Subcommand)]
+pub enum TxCommand {
+    /// Bank transactions.
+    #[command(subcommand)]
+    Bank(BankTx),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankTx {
+    /// Send coins: `send <from_key_or_address> <to_address> <amount>` (e.g. 100uvrt).
+    Send {
+        from: String,
+        to: String,
+        amount: String,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TxFlags {
+    /// Signing key name or address (defaults to the positional sender).
+    #[arg(long)]
+    from: Option<String>,
+    /// Chain id to sign for (default: asked from the node).
+    #[arg(long)]
+    chain_id: Option<String>,
+    /// CometBFT RPC endpoint.
+    #[arg(long, default_value = "http://127.0.0.1:26657")]
+    node: String,
+    /// Fee to pay, e.g. 5000uvrt.
+    #[arg(long, default_value = "")]
+    fees: String,
+    /// Gas limit, or `auto` to simulate and multiply by --gas-adjustment.
+    #[arg(long, default_value = "200000")]
+    gas: String,
+    #[arg(long, default_value_t = 1.4)]
+    gas_adjustment: f64,
+    #[arg(long, default_value = "")]
+    memo: String,
+    /// Sign and broadcast without asking.
+    #[arg(short = 'y', long)]
+    yes: bool,
+    /// Return only once the transaction is in a block.
+    #[arg(long)]
+    wait: bool,
+    #[command(flatten)]
+    keyring: KeyringArgs,
+}
+
+pub fn run(cmd: TxCommand) -> anyhow::Result<()> {
+    match cmd {
+        TxCommand::Bank(BankTx::Send { from, to, amount, flags }) => {
+            let to = Address::from_bech32(&to).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+            let amount = Coins::parse(&amount).map_err(|e| anyhow::anyhow!("invalid amount: {}", e.log()))?;
+            let signer = flags.from.clone().unwrap_or(from);
+            let keyring = flags.keyring.keyring()?;
+            let info = keyring.find(&signer)?;
+            let msg = MsgSend {
+                from_address: info.address.clone(),
+                to_address: to.to_bech32(),
+                amount: amount.iter().map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect(),
+            };
+            let any = Any { type_url: veritas_bank::MSG_SEND.into(), value: msg.encode_to_vec() };
+            let key = keyring.signing_key(&info.name, passphrase(keyring.backend())?.as_deref())?;
+            broadcast(&flags, &key, &info.address, vec![any])
+        }
+    }
+}
+
+/// Signs `messages` with `key` (SIGN_MODE_DIRECT) and broadcasts them.
+fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any>) -> anyhow::Result<()> {
+    let client = Client::new(&flags.node)?;
+    let chain_id = match &flags.chain_id {
+        Some(id) => id.clone(),
+        None => client.status()?.node_info.network.to_string(),
+    };
+    let account = client
+        .account(address)?
+        .with_context(|| format!("account {address} does not exist on chain {chain_id}: it must receive funds first"))?;
+    let fee = Coins::parse(&flags.fees).map_err(|e| anyhow::anyhow!("invalid --fees: {}", e.log()))?;
+    let body = TxBody { messages, memo: flags.memo.clone(), ..Default::default() };
+    let pubkey = Any {
+        type_url: veritas_auth::SECP256K1_PUBKEY_TYPE_URL.into(),
+        value: PubKey { key: key.verifying_key().to_sec1_bytes().to_vec() }.encode_to_vec(),
+    };
+    let auth_info = |gas_limit: u64| AuthInfo {
+        signer_infos: vec![SignerInfo {
+            public_key: Some(pubkey.clone()),
+            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
+            sequence: account.sequence,
+        }],
+        fee: Some(Fee {
+            amount: fee.iter().map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect(),
+            gas_limit,
+            payer: String::new(),
+            granter: String::new(),
+        }),
+        ..Default::default()
+    };
+    let gas_limit = if flags.gas == "auto" {
+        let unsigned = TxRaw { body_bytes: body.encode_to_vec(), auth_info_bytes: auth_info(0).encode_to_vec(), signatures: vec![vec![]] };
+        let request = SimulateRequest { tx_bytes: unsigned.encode_to_vec(), ..Default::default() };
+        let (simulated, _) = client
+            .query::<_, SimulateResponse>(crate::query::SIMULATE, &request)
+            .context("simulation failed")?;
+        let used = simulated.gas_info.context("simulation returned no gas info")?.gas_used;
+        let adjusted = (used as f64 * flags.gas_adjustment).ceil() as u64;
+        eprintln!("gas estimate: {adjusted}");
+        adjusted
+    } else {
+        flags.gas.parse::<u64>().map_err(|_| anyhow::anyhow!("--gas must be a number or `auto`, not {:?}", flags.gas))?
+    };
+    let body_bytes = body.encode_to_vec();
+    let auth_info_bytes = auth_info(gas_limit).encode_to_vec();
+    let doc = SignDoc {
+        body_bytes: body_bytes.clone(),
+        auth_info_bytes: auth_info_bytes.clone(),
+        chain_id: chain_id.clone(),
+        account_number: account.account_number,
+    };
+    let signature: Signature = key.sign(&doc.encode_to_vec());
+    let signature = signature.normalize_s().unwrap_or(signature);
+    let raw = TxRaw { body_bytes, auth_info_bytes, signatures: vec![signature.to_bytes().to_vec()] }.encode_to_vec();
+
+    if !flags.yes {
+        eprintln!(
+            "chain {chain_id}, signer {address} (account {}, sequence {}), gas {gas_limit}, fees {}",
+            account.account_number,
+            account.sequence,
+            if fee.is_empty() { "none".to_owned() } else { fee.to_string() }
+        );
+        if std::io::stdin().is_terminal() {
+            eprint!("confirm transaction before signing and broadcasting [y/N]: ");
+        }
+        if !read_line()?.trim().eq_ignore_ascii_case("y") {
+            bail!("transaction not sent (pass -y to skip this question)");
+        }
+    }
+
+    let sent = client.broadcast_sync(raw)?;
+    let hash = sent.hash.to_string();
+    let mut report = TxReport {
+        txhash: hash.clone(),
+        code: sent.code.value(),
+        codespace: sent.codespace.clone(),
+        raw_log: sent.log.clone(),
+        height: 0,
+        gas_wanted: 0,
+        gas_used: 0,
+        events: serde_json::Value::Array(vec![]),
+    };
+    if report.code == 0 && flags.wait {
+        report = client.tx(&hash, Duration::from_secs(60))?;
+    }
+    print(flags.keyring.output, &serde_json::to_value(&report)?);
+    if report.code != 0 {
+        bail!("transaction {hash} failed with code {} ({}): {}", report.code, report.codespace, report.raw_log);
+    }
+    Ok(())
+}
+

@@ -1,0 +1,166 @@
+//! Checks and charges that run before a transaction's messages: their writes (fee,
+//! sequences, public keys) stay even when a message fails.
+
+use base64::Engine as _;
+use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
+use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, SignDoc, SignerInfo};
+use cosmos_sdk_proto::Any;
+use prost::Message;
+use veritas_auth::{AccountKeeper, SECP256K1_PUBKEY_TYPE_URL};
+use veritas_framework::{sdk, Address, Coins, Context, Error, Event, ExecMode};
+
+use super::runner::{CheckedTx, TxEnv};
+use super::signature::{verify_secp256k1, PreverifiedSignatures};
+
+pub(crate) fn run(
+    ctx: &mut Context<'_>,
+    env: &TxEnv,
+    tx: &CheckedTx,
+    preverified: &PreverifiedSignatures,
+) -> Result<(), Error> {
+    let accounts = AccountKeeper;
+    let params = accounts.params(ctx)?;
+    let height = ctx.block().height;
+    if tx.decoded.body.timeout_height > 0 && height > tx.decoded.body.timeout_height {
+        return Err(sdk::tx_timeout_height(format!(
+            "block height {height} is past the timeout height {}",
+            tx.decoded.body.timeout_height
+        )));
+    }
+    let memo_chars = tx.decoded.body.memo.chars().count() as u64;
+    if memo_chars > params.max_memo_characters {
+        return Err(sdk::memo_too_large(format!(
+            "maximum number of characters is {} but received {memo_chars} characters",
+            params.max_memo_characters
+        )));
+    }
+    if tx.signers.len() as u64 > params.tx_sig_limit {
+        return Err(sdk::too_many_signatures(format!(
+            "signatures: {}, limit: {}",
+            tx.signers.len(),
+            params.tx_sig_limit
+        )));
+    }
+    let mut size = tx.decoded.raw_len as u64;
+    if ctx.mode() == ExecMode::Simulate {
+        // Simulated transactions carry empty signatures: charge for the 64 bytes a real one
+        // adds, so the estimate covers the signed transaction.
+        size += tx.decoded.signatures.iter().map(|s| 64u64.saturating_sub(s.len() as u64)).sum::<u64>();
+    }
+    let size_gas = params.tx_size_cost_per_byte.saturating_mul(size);
+    ctx.gas_meter().consume(size_gas, "txSize")?;
+
+    if ctx.mode() == ExecMode::CheckTx {
+        env.min_gas_prices.check(&tx.fee, tx.gas_limit)?;
+    }
+    deduct_fee(ctx, env, tx)?;
+
+    for (index, signer) in tx.signers.iter().enumerate() {
+        let info = &tx.decoded.auth_info.signer_infos[index];
+        check_signer(ctx, &accounts, tx, signer, info, &tx.decoded.signatures[index], params.sig_verify_cost_secp256k1, preverified)?;
+    }
+    Ok(())
+}
+
+fn deduct_fee(ctx: &mut Context<'_>, env: &TxEnv, tx: &CheckedTx) -> Result<(), Error> {
+    let payer = &tx.fee_payer;
+    if AccountKeeper.account(ctx, payer)?.is_none() {
+        return Err(sdk::unknown_address(format!("fee payer address: {payer} does not exist")));
+    }
+    env.fees.collect_fee(ctx, payer, &tx.fee)?;
+    ctx.emit(Event::new("tx").attr("fee", tx.fee.to_string()).attr("fee_payer", payer.to_bech32()));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_signer(
+    ctx: &mut Context<'_>,
+    accounts: &AccountKeeper,
+    tx: &CheckedTx,
+    signer: &Address,
+    info: &SignerInfo,
+    signature: &[u8],
+    sig_gas: u64,
+    preverified: &PreverifiedSignatures,
+) -> Result<(), Error> {
+    let mut account = accounts
+        .account(ctx, signer)?
+        .ok_or_else(|| sdk::unknown_address(format!("account {signer} not found")))?;
+    let direct = matches!(
+        info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
+        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
+    );
+    // Simulation skips signatures, and clients (CosmJS) leave the mode unspecified there.
+    if !direct && ctx.mode() != ExecMode::Simulate {
+        return Err(sdk::not_supported(format!("signer {signer}: only SIGN_MODE_DIRECT single signatures are supported")));
+    }
+    let pubkey_any = info
+        .public_key
+        .clone()
+        .or_else(|| account.pub_key.clone())
+        .ok_or_else(|| sdk::invalid_pubkey(format!("no public key for {signer}: the first transaction must carry it")))?;
+    let pubkey = decode_pubkey(&pubkey_any)?;
+    if &Address::from_secp256k1_pubkey(&pubkey) != signer {
+        return Err(sdk::invalid_pubkey(format!("public key does not match signer address {signer}")));
+    }
+    if info.sequence != account.sequence {
+        return Err(sdk::wrong_sequence(format!(
+            "account sequence mismatch, expected {}, got {}: incorrect account sequence",
+            account.sequence, info.sequence
+        )));
+    }
+    ctx.gas_meter().consume(sig_gas, "ante verify: secp256k1")?;
+    if ctx.mode() != ExecMode::Simulate {
+        let sign_bytes = SignDoc {
+            body_bytes: tx.decoded.body_bytes.clone(),
+            auth_info_bytes: tx.decoded.auth_info_bytes.clone(),
+            chain_id: ctx.block().chain_id.clone(),
+            account_number: account.account_number,
+        }
+        .encode_to_vec();
+        if !preverified.contains(&pubkey, &sign_bytes, signature) {
+            verify_secp256k1(&pubkey, &sign_bytes, signature).map_err(|e| {
+                sdk::unauthorized(format!(
+                    "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({}): {}",
+                    account.account_number,
+                    account.sequence,
+                    ctx.block().chain_id,
+                    e.log()
+                ))
+            })?;
+        }
+    }
+    if account.pub_key.is_none() {
+        account.pub_key = Some(pubkey_any);
+    }
+    ctx.emit(Event::new("tx").attr("acc_seq", format!("{signer}/{}", account.sequence)));
+    ctx.emit(Event::new("tx").attr("signature", base64::engine::general_purpose::STANDARD.encode(signature)));
+    account.sequence += 1;
+    accounts.set_account(ctx, &account)
+}
+
+/// The 33-byte compressed key inside a `/cosmos.crypto.secp256k1.PubKey` Any.
+pub(crate) fn decode_pubkey(any: &Any) -> Result<Vec<u8>, Error> {
+    if any.type_url != SECP256K1_PUBKEY_TYPE_URL {
+        return Err(sdk::invalid_pubkey(format!("unsupported public key type {}", any.type_url)));
+    }
+    let key = PubKey::decode(any.value.as_slice()).map_err(|e| sdk::invalid_pubkey(format!("cannot decode public key: {e}")))?.key;
+    if key.len() != 33 {
+        return Err(sdk::invalid_pubkey(format!("secp256k1 public key must be 33 bytes (compressed), got {}", key.len())));
+    }
+    Ok(key)
+}
+
+/// The fee of a transaction as valid coins.
+pub(crate) fn fee_coins(fee: Option<&cosmos_sdk_proto::cosmos::tx::v1beta1::Fee>) -> Result<Coins, Error> {
+    let Some(fee) = fee else { return Ok(Coins::empty()) };
+    let mut coins: Vec<veritas_framework::Coin> = fee
+        .amount
+        .iter()
+        .map(|c| veritas_framework::Coin::from_parts(&c.denom, &c.amount))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.context("fee"))?;
+    coins.sort_by(|a, b| a.denom.cmp(&b.denom));
+    Coins::new(coins).map_err(|e| e.context("fee"))
+}

@@ -1,0 +1,30 @@
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{AuthInfo, TxBody, TxRaw};
+use prost::Message;
+use veritas_framework::{sdk, Error};
+
+/// A transaction split into its signed parts, with the bytes that were signed kept as sent.
+#[derive(Debug, Clone)]
+pub struct DecodedTx {
+    pub raw_len: usize,
+    pub body_bytes: Vec<u8>,
+    pub auth_info_bytes: Vec<u8>,
+    pub signatures: Vec<Vec<u8>>,
+    pub body: TxBody,
+    pub auth_info: AuthInfo,
+}
+
+/// Decodes `cosmos.tx.v1beta1.TxRaw` and its body and auth info.
+pub fn decode(raw: &[u8]) -> Result<DecodedTx, Error> {
+    let tx = TxRaw::decode(raw).map_err(|e| sdk::tx_decode(format!("cannot decode TxRaw: {e}")))?;
+    let body = TxBody::decode(tx.body_bytes.as_slice()).map_err(|e| sdk::tx_decode(format!("cannot decode TxBody: {e}")))?;
+    let auth_info =
+        AuthInfo::decode(tx.auth_info_bytes.as_slice()).map_err(|e| sdk::tx_decode(format!("cannot decode AuthInfo: {e}")))?;
+    Ok(DecodedTx {
+        raw_len: raw.len(),
+        body_bytes: tx.body_bytes,
+        auth_info_bytes: tx.auth_info_bytes,
+        signatures: tx.signatures,
+        body,
+        auth_info,
+    })
+}

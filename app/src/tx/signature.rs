@@ -1,0 +1,130 @@
+//! secp256k1 signature checks (SIGN_MODE_DIRECT), and a cache of signatures verified
+//! ahead of execution, in parallel.
+
+use std::collections::BTreeSet;
+
+use k256::ecdsa::signature::Verifier;
+use k256::ecdsa::{Signature, VerifyingKey};
+use sha2::{Digest, Sha256};
+use veritas_framework::{sdk, Error};
+
+/// One signature to check: a compressed public key, the exact signed bytes, the signature.
+#[derive(Debug, Clone)]
+pub struct SignatureCheck {
+    pub pubkey: Vec<u8>,
+    pub sign_bytes: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+impl SignatureCheck {
+    fn fingerprint(&self) -> [u8; 32] {
+        fingerprint(&self.pubkey, &self.sign_bytes, &self.signature)
+    }
+}
+
+fn fingerprint(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [pubkey, &Sha256::digest(sign_bytes)[..], signature] {
+        h.update((part.len() as u32).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
+}
+
+/// Verifies a 64-byte `r ‖ s` ECDSA signature over SHA-256(`sign_bytes`). High-S
+/// signatures are refused, as in the Cosmos SDK, so signatures are not malleable.
+pub fn verify_secp256k1(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> Result<(), Error> {
+    let key = VerifyingKey::from_sec1_bytes(pubkey)
+        .map_err(|_| Error::new(sdk::CODESPACE, 8, "invalid secp256k1 public key"))?;
+    let sig = Signature::from_slice(signature)
+        .map_err(|_| sdk::unauthorized(format!("malformed signature: expected 64 bytes (r ‖ s), got {}", signature.len())))?;
+    if sig.normalize_s().is_some() {
+        return Err(sdk::unauthorized("signature is not in low-S form"));
+    }
+    key.verify(sign_bytes, &sig).map_err(|_| sdk::unauthorized("signature verification failed"))
+}
+
+/// Signatures known valid. A hit skips re-verification; a miss just verifies inline,
+/// so execution results never depend on what is cached.
+#[derive(Debug, Default)]
+pub struct PreverifiedSignatures(BTreeSet<[u8; 32]>);
+
+impl PreverifiedSignatures {
+    /// Verifies `checks` on all available cores and keeps the valid ones.
+    pub fn verify_all(checks: Vec<SignatureCheck>) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+        let chunk = checks.len().div_ceil(threads).max(1);
+        let mut valid = BTreeSet::new();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = checks
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter(|c| verify_secp256k1(&c.pubkey, &c.sign_bytes, &c.signature).is_ok())
+                            .map(SignatureCheck::fingerprint)
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for handle in handles {
+                valid.extend(handle.join().expect("signature worker panicked"));
+            }
+        });
+        Self(valid)
+    }
+
+    pub fn contains(&self, pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> bool {
+        !self.0.is_empty() && self.0.contains(&fingerprint(pubkey, sign_bytes, signature))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k256::ecdsa::signature::Signer;
+    use k256::ecdsa::SigningKey;
+
+    fn key() -> SigningKey {
+        SigningKey::from_slice(&[0x42; 32]).unwrap()
+    }
+
+    #[test]
+    fn valid_low_s_signatures_pass_and_high_s_ones_do_not() {
+        let key = key();
+        let pubkey = key.verifying_key().to_sec1_bytes().to_vec();
+        assert_eq!(pubkey.len(), 33);
+        let sig: Signature = key.sign(b"doc");
+        let sig = sig.normalize_s().unwrap_or(sig);
+        verify_secp256k1(&pubkey, b"doc", &sig.to_bytes()).unwrap();
+        assert_eq!(verify_secp256k1(&pubkey, b"other", &sig.to_bytes()).unwrap_err().code(), 4);
+
+        // The same signature with s replaced by n - s is valid ECDSA but high-S.
+        let (r, s) = sig.split_scalars();
+        let high = Signature::from_scalars(r, -*s).unwrap();
+        let err = verify_secp256k1(&pubkey, b"doc", &high.to_bytes()).unwrap_err();
+        assert!(err.log().contains("low-S"), "{}", err.log());
+        assert!(verify_secp256k1(&pubkey, b"doc", &[0u8; 10]).is_err());
+        assert_eq!(verify_secp256k1(&[5u8; 33], b"doc", &sig.to_bytes()).unwrap_err().code(), 8);
+    }
+
+    #[test]
+    fn the_cache_only_holds_what_verified() {
+        let key = key();
+        let pubkey = key.verifying_key().to_sec1_bytes().to_vec();
+        let good: Signature = key.sign(b"a");
+        let good = good.normalize_s().unwrap_or(good).to_bytes().to_vec();
+        let checks = vec![
+            SignatureCheck { pubkey: pubkey.clone(), sign_bytes: b"a".to_vec(), signature: good.clone() },
+            SignatureCheck { pubkey: pubkey.clone(), sign_bytes: b"b".to_vec(), signature: good.clone() },
+        ];
+        let cache = PreverifiedSignatures::verify_all(checks);
+        assert_eq!(cache.len(), 1);
+        assert!(cache.contains(&pubkey, b"a", &good));
+        assert!(!cache.contains(&pubkey, b"b", &good));
+    }
+}

@@ -1,0 +1,85 @@
+//! The `veritasd` client commands against a real chain: keys, send, queries.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "command failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn cli_keys_send_and_queries_against_a_real_chain() {
+    let node = Node::init("e2e-bank-1");
+
+    // Restore the faucet key from its mnemonic (stdin), fund it in genesis.
+    let faucet = node.add_key("faucet", FAUCET_MNEMONIC);
+    assert!(faucet.starts_with("veritas1"));
+    let shown = node.cli(&["keys", "show", "faucet", "-a", "--keyring-backend", "test"]);
+    assert_eq!(String::from_utf8_lossy(&shown.stdout).trim(), faucet);
+    let fresh = json(&node.cli(&["keys", "add", "bob", "--keyring-backend", "test", "--output", "json"]));
+    assert_eq!(fresh["mnemonic"].as_str().unwrap().split_whitespace().count(), 24);
+    let bob = fresh["address"].as_str().unwrap().to_owned();
+    let listed = json(&node.cli(&["keys", "list", "--keyring-backend", "test", "--output", "json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+
+    node.fund("faucet", "1000000uvrt");
+    node.set_min_gas_prices("0.025uvrt");
+    let _app = node.start_app("app.log");
+    node.wait_abci_listening();
+    let _comet = node.start_cometbft("cometbft.log");
+    node.wait_height(2, Duration::from_secs(60));
+    let rpc = node.rpc_url();
+
+    let send = |amount: &str, fees: &str| {
+        node.cli(&[
+            "tx", "bank", "send", "faucet", &bob, amount, "--keyring-backend", "test", "--node", &rpc, "--fees", fees,
+            "-y", "--wait", "--output", "json",
+        ])
+    };
+    let sent = json(&send("250uvrt", "5000uvrt"));
+    assert_eq!(sent["code"], 0, "{sent}");
+    assert!(sent["height"].as_u64().unwrap() > 0);
+    assert!(sent["gas_used"].as_i64().unwrap() > 0);
+    assert!(sent["events"].to_string().contains("coin_received"));
+
+    let balances = json(&veritasd(&["q", "bank", "balances", &bob, "--node", &rpc, "--output", "json"]));
+    assert_eq!(balances["balances"][0]["amount"], "250", "{balances}");
+    let faucet_balance = json(&veritasd(&["q", "bank", "balances", &faucet, "--denom", "uvrt", "--node", &rpc, "--output", "json"]));
+    assert_eq!(faucet_balance["balance"]["amount"], (1_000_000 - 250 - 5000).to_string());
+    let account = json(&veritasd(&["q", "auth", "account", &faucet, "--node", &rpc, "--output", "json"]));
+    assert_eq!(account["sequence"], "1");
+    let tx = json(&veritasd(&["q", "tx", sent["txhash"].as_str().unwrap(), "--node", &rpc, "--output", "json"]));
+    assert_eq!(tx["height"], sent["height"]);
+    let total = json(&veritasd(&["q", "bank", "total", "--node", &rpc, "--output", "json"]));
+    assert_eq!(total["supply"][0]["amount"], "1000000");
+    let status = json(&veritasd(&["status", "--node", &rpc, "--output", "json"]));
+    assert_eq!(status["node_info"]["network"], "e2e-bank-1");
+
+    // Automatic gas through simulation.
+    let auto = node.cli(&[
+        "tx", "bank", "send", "faucet", &bob, "1uvrt", "--keyring-backend", "test", "--node", &rpc, "--gas", "auto",
+        "--fees", "10000uvrt", "-y", "--wait", "--output", "json",
+    ]);
+    assert_eq!(json(&auto)["code"], 0);
+
+    // Failures exit non-zero and print the chain's code and log.
+    let overspend = send("999999999uvrt", "5000uvrt");
+    assert!(!overspend.status.success());
+    let err = String::from_utf8_lossy(&overspend.stderr);
+    assert!(err.contains("code 5") && err.contains("insufficient funds"), "{err}");
+    let cheap = send("1uvrt", "1uvrt");
+    assert!(!cheap.status.success());
+    assert!(String::from_utf8_lossy(&cheap.stderr).contains("insufficient fees"));
+    let missing = veritasd(&["q", "auth", "account", "veritas1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqz8n0xj", "--node", &rpc]);
+    assert!(!missing.status.success());
+}

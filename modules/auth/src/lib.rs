@@ -1,0 +1,22 @@
+//! The `auth` module: accounts (`cosmos.auth.v1beta1.BaseAccount`) with an account
+//! number assigned when an address first receives funds, the public key set on its
+//! first signature, and a sequence incremented by every transaction it signs.
+//!
+//! Shape: `keeper` (the only door to the `auth` substore), `params`, `genesis`,
+//! `queries`, and `module` (the `Module` impl).
+
+mod genesis;
+mod keeper;
+mod module;
+mod params;
+mod queries;
+
+pub use genesis::{GenesisAccount, GenesisState};
+pub use keeper::{AccountKeeper, AccountRegistry};
+pub use module::AuthModule;
+pub use params::Params;
+
+/// Type URL of a BaseAccount packed in an `Any`.
+pub const BASE_ACCOUNT_TYPE_URL: &str = "/cosmos.auth.v1beta1.BaseAccount";
+/// Type URL of a secp256k1 public key packed in an `Any`.
+pub const SECP256K1_PUBKEY_TYPE_URL: &str = "/cosmos.crypto.secp256k1.PubKey";

@@ -1,0 +1,66 @@
+use serde_json::Value;
+use veritas_framework::{sdk, Context, Error, Module, QueryContext};
+
+use crate::keeper::{all_accounts, read_params};
+use crate::{AccountKeeper, GenesisAccount, GenesisState};
+
+/// The `auth` module. It has no messages of its own: the ante handler drives it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuthModule {
+    keeper: AccountKeeper,
+}
+
+impl AuthModule {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Module for AuthModule {
+    fn name(&self) -> &'static str {
+        "auth"
+    }
+
+    fn default_genesis(&self) -> Value {
+        serde_json::to_value(GenesisState::default()).expect("serialisable")
+    }
+
+    fn validate_genesis(&self, genesis: &Value) -> Result<(), Error> {
+        GenesisState::from_json(genesis).map(|_| ())
+    }
+
+    fn init_genesis(&self, ctx: &mut Context<'_>, genesis: &Value) -> Result<(), Error> {
+        let state = GenesisState::from_json(genesis)?;
+        self.keeper.set_params(ctx, &state.params)?;
+        let mut next = 0u64;
+        for account in &state.accounts {
+            let base = cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount {
+                address: account.address.clone(),
+                pub_key: None,
+                account_number: account.account_number,
+                sequence: account.sequence,
+            };
+            self.keeper.set_account(ctx, &base)?;
+            next = next.max(account.account_number.checked_add(1).ok_or_else(|| sdk::invalid_request("account number too large"))?);
+        }
+        self.keeper.set_next_number(ctx, next)
+    }
+
+    fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
+        let mut kv = ctx.kv(&AccountKeeper::store_key());
+        let params = read_params(&mut kv)?;
+        let accounts = all_accounts(&mut kv)?
+            .into_iter()
+            .map(|a| GenesisAccount { address: a.address, account_number: a.account_number, sequence: a.sequence })
+            .collect();
+        serde_json::to_value(GenesisState { params, accounts }).map_err(|e| sdk::internal(e.to_string()))
+    }
+
+    fn query_paths(&self) -> &'static [&'static str] {
+        crate::queries::PATHS
+    }
+
+    fn query(&self, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+        crate::queries::answer(ctx, path, data)
+    }
+}

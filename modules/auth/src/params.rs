@@ -1,0 +1,42 @@
+use serde::{Deserialize, Serialize};
+use veritas_framework::{sdk, Error};
+
+/// Transaction limits and costs, with the Cosmos SDK's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub max_memo_characters: u64,
+    pub tx_sig_limit: u64,
+    /// Gas per byte of the raw transaction.
+    pub tx_size_cost_per_byte: u64,
+    /// Gas per secp256k1 signature verified.
+    pub sig_verify_cost_secp256k1: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self { max_memo_characters: 256, tx_sig_limit: 7, tx_size_cost_per_byte: 10, sig_verify_cost_secp256k1: 1000 }
+    }
+}
+
+impl Params {
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.tx_sig_limit == 0 {
+            return Err(sdk::invalid_request("tx_sig_limit must be positive"));
+        }
+        if self.tx_size_cost_per_byte == 0 || self.sig_verify_cost_secp256k1 == 0 {
+            return Err(sdk::invalid_request("gas costs must be positive"));
+        }
+        Ok(())
+    }
+
+    pub fn to_proto(self) -> cosmos_sdk_proto::cosmos::auth::v1beta1::Params {
+        cosmos_sdk_proto::cosmos::auth::v1beta1::Params {
+            max_memo_characters: self.max_memo_characters,
+            tx_sig_limit: self.tx_sig_limit,
+            tx_size_cost_per_byte: self.tx_size_cost_per_byte,
+            sig_verify_cost_ed25519: 590,
+            sig_verify_cost_secp256k1: self.sig_verify_cost_secp256k1,
+        }
+    }
+}

@@ -1,0 +1,35 @@
+use cosmos_sdk_proto::cosmos::auth::v1beta1::{
+    QueryAccountRequest, QueryAccountResponse, QueryParamsRequest, QueryParamsResponse,
+};
+use cosmos_sdk_proto::Any;
+use prost::Message;
+use veritas_framework::{sdk, Address, Error, QueryContext};
+
+use crate::keeper::{read_account, read_params, AccountKeeper};
+use crate::BASE_ACCOUNT_TYPE_URL;
+
+pub const ACCOUNT: &str = "/cosmos.auth.v1beta1.Query/Account";
+pub const PARAMS: &str = "/cosmos.auth.v1beta1.Query/Params";
+pub const PATHS: &[&str] = &[ACCOUNT, PARAMS];
+
+pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut kv = ctx.kv(&AccountKeeper::store_key());
+    match path {
+        ACCOUNT => {
+            let request = QueryAccountRequest::decode(data).map_err(|e| sdk::invalid_request(format!("bad request: {e}")))?;
+            let address = Address::from_bech32(&request.address)?;
+            let account = read_account(&mut kv, &address)?.ok_or_else(|| {
+                // CosmJS recognises a missing account by this gRPC status text.
+                Error::new(sdk::CODESPACE, 22, format!("rpc error: code = NotFound desc = account {} not found: key not found", request.address))
+            })?;
+            let any = Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() };
+            Ok(QueryAccountResponse { account: Some(any) }.encode_to_vec())
+        }
+        PARAMS => {
+            QueryParamsRequest::decode(data).map_err(|e| sdk::invalid_request(format!("bad request: {e}")))?;
+            let params = read_params(&mut kv)?;
+            Ok(QueryParamsResponse { params: Some(params.to_proto()) }.encode_to_vec())
+        }
+        _ => Err(sdk::unknown_request(format!("unknown query path {path}"))),
+    }
+}

@@ -1,0 +1,125 @@
+use std::sync::Arc;
+
+use serde_json::Value;
+use veritas_auth::AccountRegistry;
+use veritas_framework::{sdk, Address, Coin, Context, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+
+use crate::genesis::{Balance, DenomMetadata, GenesisState, JsonCoin};
+use crate::keeper::{decode_amount, metadata_prefix, supply_prefix};
+use crate::{msgs, BankKeeper};
+
+/// The `bank` module.
+#[derive(Clone)]
+pub struct BankModule {
+    keeper: BankKeeper,
+}
+
+impl BankModule {
+    pub fn new(accounts: Arc<dyn AccountRegistry>) -> Self {
+        Self { keeper: BankKeeper::new(accounts) }
+    }
+
+    pub fn keeper(&self) -> &BankKeeper {
+        &self.keeper
+    }
+}
+
+impl Module for BankModule {
+    fn name(&self) -> &'static str {
+        "bank"
+    }
+
+    fn default_genesis(&self) -> Value {
+        serde_json::to_value(GenesisState::default()).expect("serialisable")
+    }
+
+    fn validate_genesis(&self, genesis: &Value) -> Result<(), Error> {
+        GenesisState::validated(genesis).map(|_| ())
+    }
+
+    fn init_genesis(&self, ctx: &mut Context<'_>, genesis: &Value) -> Result<(), Error> {
+        let genesis = GenesisState::validated(genesis)?;
+        for (address, coins) in &genesis.balances {
+            for coin in coins.iter() {
+                self.keeper.set_balance(ctx, address, coin)?;
+            }
+            self.keeper.ensure_account(ctx, address)?;
+        }
+        for coin in genesis.supply.iter() {
+            self.keeper.set_supply(ctx, coin)?;
+        }
+        for metadata in &genesis.metadata {
+            self.keeper.set_metadata(ctx, metadata)?;
+        }
+        Ok(())
+    }
+
+    fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
+        let mut kv = ctx.kv(&BankKeeper::store_key());
+        let mut balances: Vec<Balance> = Vec::new();
+        for (key, raw) in scan_all(&mut kv, b"bal/")? {
+            let len = *key.get(4).ok_or_else(|| sdk::internal("corrupt balance key"))? as usize;
+            let address = Address::from_bytes(key.get(5..5 + len).ok_or_else(|| sdk::internal("corrupt balance key"))?)?;
+            let denom = String::from_utf8_lossy(&key[5 + len..]).into_owned();
+            let coin = JsonCoin::from(&Coin::new(denom, decode_amount(&raw)?));
+            let address = address.to_bech32();
+            match balances.last_mut() {
+                Some(last) if last.address == address => last.coins.push(coin),
+                _ => balances.push(Balance { address, coins: vec![coin] }),
+            }
+        }
+        let supply = scan_all(&mut kv, supply_prefix())?
+            .into_iter()
+            .map(|(key, raw)| {
+                let denom = String::from_utf8_lossy(&key[supply_prefix().len()..]).into_owned();
+                Ok(JsonCoin::from(&Coin::new(denom, decode_amount(&raw)?)))
+            })
+            .collect::<Result<_, Error>>()?;
+        let denom_metadata = scan_all(&mut kv, metadata_prefix())?
+            .into_iter()
+            .map(|(_, raw)| {
+                let m = <cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata as prost::Message>::decode(raw.as_slice())
+                    .map_err(|e| sdk::internal(format!("corrupt metadata: {e}")))?;
+                Ok(DenomMetadata::from_proto(&m))
+            })
+            .collect::<Result<_, Error>>()?;
+        serde_json::to_value(GenesisState { balances, supply, denom_metadata }).map_err(|e| sdk::internal(e.to_string()))
+    }
+
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        &[msgs::MSG_SEND, msgs::MSG_MULTI_SEND]
+    }
+
+    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
+        msgs::parse(msg).map(|_| ())
+    }
+
+    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
+        Ok(msgs::signers(&msgs::parse(msg)?))
+    }
+
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
+        let parsed = msgs::parse(msg)?;
+        msgs::deliver(&self.keeper, ctx, parsed)
+    }
+
+    fn query_paths(&self) -> &'static [&'static str] {
+        crate::queries::PATHS
+    }
+
+    fn query(&self, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+        crate::queries::answer(ctx, path, data)
+    }
+}
+
+fn scan_all(kv: &mut impl StoreRead, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    let mut out = Vec::new();
+    let mut start: Option<Vec<u8>> = None;
+    loop {
+        let page = kv.scan(prefix, start.as_deref(), 1000)?;
+        let Some((last, _)) = page.last() else { break };
+        start = Some([last.as_slice(), &[0]].concat());
+        out.extend(page);
+    }
+    Ok(out)
+}
