@@ -17,7 +17,7 @@ use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
 use crate::chain_meta::ChainMeta;
 use crate::fatal::fatal;
 use crate::mempool::Mempool;
-use crate::tx::{PreverifiedSignatures, TxEnv};
+use crate::tx::TxEnv;
 
 /// Consensus-connection state. One instance, behind a mutex, per process.
 pub struct Node {
@@ -105,13 +105,12 @@ impl Node {
             fatal(format!("FinalizeBlock for height {height}, but the next height of this node is {expected}"));
         }
         let block = BlockInfo { height, time: timestamp(request.time), chain_id: meta.chain_id.clone() };
+        // Timings are for the log only; nothing in state depends on them.
+        let started = std::time::Instant::now();
         let view = self.storage.view(None).unwrap_or_else(|e| fatal(format!("cannot read state: {e}")));
         // Signatures checkable against committed state are verified up front, in parallel.
-        let preverified = if self.genesis_writes.is_none() {
-            PreverifiedSignatures::verify_all(self.env.signature_checks(&request.txs, &view, &meta.chain_id))
-        } else {
-            PreverifiedSignatures::default()
-        };
+        let (prepared_txs, preverified) = self.env.prepare_block(&request.txs, &view, &meta.chain_id);
+        let verified_at = started.elapsed();
         let mut state = Overlay::new(view);
         if let Some(genesis) = self.genesis_writes.take() {
             state.apply(genesis);
@@ -119,13 +118,13 @@ impl Node {
 
         let mut block_events = Vec::new();
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.begin_block(ctx));
-        let tx_results: Vec<ExecTxResult> = request
-            .txs
-            .iter()
-            .map(|raw| self.env.run(&mut state, &block, ExecMode::Finalize, raw, &preverified).into_exec_result())
+        let tx_results: Vec<ExecTxResult> = prepared_txs
+            .into_iter()
+            .map(|checked| self.env.execute(&mut state, &block, ExecMode::Finalize, checked, &preverified).into_exec_result())
             .collect();
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.end_block(ctx));
 
+        let executed_at = started.elapsed();
         let aux = if self.storage.latest_version().is_none() { meta.aux_entries() } else { Vec::new() };
         let prepared = self
             .storage
@@ -136,6 +135,9 @@ impl Node {
             height,
             txs = tx_results.len(),
             preverified_signatures = preverified.len(),
+            verify_ms = verified_at.as_millis() as u64,
+            execute_ms = (executed_at - verified_at).as_millis() as u64,
+            hash_ms = (started.elapsed() - executed_at).as_millis() as u64,
             app_hash = %hex::encode_upper(app_hash),
             "finalized block"
         );
@@ -152,11 +154,12 @@ impl Node {
     pub fn commit(&mut self) -> ResponseCommit {
         let prepared = self.prepared.take().unwrap_or_else(|| fatal("Commit without a finalized block"));
         let version = prepared.version();
+        let started = std::time::Instant::now();
         self.storage
             .commit(prepared)
             .unwrap_or_else(|e| fatal(format!("cannot commit state version {version}: {e}")));
         if let Some(meta) = self.meta.get() {
-            tracing::info!(height = meta.height_of(version), "committed block");
+            tracing::info!(height = meta.height_of(version), write_ms = started.elapsed().as_millis() as u64, "committed block");
         }
         if let Some(mempool) = &self.mempool {
             mempool.reset();

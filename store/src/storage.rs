@@ -128,6 +128,18 @@ impl Storage {
         read_value(&self.inner.db, substore, version, KeyHash::with::<Sha256>(key)).map_err(StoreError::tree)
     }
 
+    /// The value of `key` at `version` through a point lookup in the `latest` index,
+    /// if `version` is still the latest; `None` means "use the versioned read".
+    fn get_if_latest(&self, substore: &str, key: &[u8], version: Version) -> Option<Result<Option<Vec<u8>>, StoreError>> {
+        let versions = self.inner.versions.read().expect("versions lock poisoned");
+        if versions.latest != Some(version) {
+            return None;
+        }
+        let db = &self.inner.db;
+        let cf = db.cf_handle(CF_LATEST).expect("opened with every column family");
+        Some(db.get_cf(cf, layout::latest_key(substore, key)).map_err(StoreError::from))
+    }
+
     /// The value of `key` in `substore` at `version`, with ICS-23 proofs chaining it
     /// (or its absence) to the app hash.
     pub fn get_with_proof(&self, substore: &str, key: &[u8], version: Version) -> Result<StateProof, StoreError> {
@@ -307,8 +319,9 @@ impl Storage {
         }
         let mut opts = WriteOptions::default();
         opts.set_sync(true);
-        self.inner.db.write_opt(prepared.batch, &opts)?;
+        // Held across the write: readers of the `latest` index see data and version agree.
         let mut versions = self.inner.versions.write().expect("versions lock poisoned");
+        self.inner.db.write_opt(prepared.batch, &opts)?;
         versions.latest = Some(prepared.version);
         versions.earliest = prepared.earliest;
         Ok(prepared.root)
@@ -435,7 +448,10 @@ impl StateView {
 impl KvRead for StateView {
     fn get(&self, substore: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         match self.version {
-            Some(v) => self.storage.get(substore, key, v),
+            Some(v) => match self.storage.get_if_latest(substore, key, v) {
+                Some(fast) => fast,
+                None => self.storage.get(substore, key, v),
+            },
             None => Ok(None),
         }
     }

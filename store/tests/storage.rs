@@ -231,3 +231,18 @@ fn a_substore_added_later_starts_empty_and_provable() {
     assert!(proof.verify());
     assert_eq!(storage.get("bank", b"a", 2).unwrap(), bytes("2"));
 }
+
+#[test]
+fn a_view_keeps_reading_its_version_after_newer_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(dir.path(), config(0)).unwrap();
+    commit(&storage, &[("bank", "k", Some("old")), ("bank", "gone", Some("x"))]);
+    let view = storage.view(None).unwrap();
+    assert_eq!(view.get("bank", b"k").unwrap(), bytes("old"));
+    commit(&storage, &[("bank", "k", Some("new")), ("bank", "gone", None)]);
+    assert_eq!(view.get("bank", b"k").unwrap(), bytes("old"), "the view is pinned to version 0");
+    assert_eq!(view.get("bank", b"gone").unwrap(), bytes("x"));
+    let latest = storage.view(None).unwrap();
+    assert_eq!(latest.get("bank", b"k").unwrap(), bytes("new"));
+    assert_eq!(latest.get("bank", b"gone").unwrap(), None);
+}

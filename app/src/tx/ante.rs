@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
 use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
-use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, SignDoc, SignerInfo};
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, SignerInfo};
 use cosmos_sdk_proto::Any;
 use prost::Message;
 use veritas_auth::{AccountKeeper, SECP256K1_PUBKEY_TYPE_URL};
@@ -112,13 +112,7 @@ fn check_signer(
     }
     ctx.gas_meter().consume(sig_gas, "ante verify: secp256k1")?;
     if ctx.mode() != ExecMode::Simulate {
-        let sign_bytes = SignDoc {
-            body_bytes: tx.decoded.body_bytes.clone(),
-            auth_info_bytes: tx.decoded.auth_info_bytes.clone(),
-            chain_id: ctx.block().chain_id.clone(),
-            account_number: account.account_number,
-        }
-        .encode_to_vec();
+        let sign_bytes = super::runner::sign_bytes(&tx.decoded, &ctx.block().chain_id, account.account_number);
         if !preverified.contains(&pubkey, &sign_bytes, signature) {
             verify_secp256k1(&pubkey, &sign_bytes, signature).map_err(|e| {
                 sdk::unauthorized(format!(

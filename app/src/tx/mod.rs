@@ -17,7 +17,7 @@ mod signature;
 
 pub use fees::MinGasPrices;
 pub use outcome::TxOutcome;
-pub use runner::TxEnv;
+pub use runner::{CheckedTx, TxEnv};
 pub use signature::PreverifiedSignatures;
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub struct TxEnv {
 }
 
 /// A decoded transaction that passed the stateless checks.
-pub(crate) struct CheckedTx {
+pub struct CheckedTx {
     pub decoded: DecodedTx,
     /// Required signers, in order, deduplicated.
     pub signers: Vec<Address>,
@@ -42,7 +42,20 @@ impl TxEnv {
         raw: &[u8],
         preverified: &PreverifiedSignatures,
     ) -> TxOutcome {
-        let checked = match decode(raw).and_then(|decoded| self.stateless(decoded, mode)) {
+        self.execute(state, block, mode, decode(raw).and_then(|decoded| self.stateless(decoded, mode)), preverified)
+    }
+
+    /// Like [`TxEnv::run`], for a transaction already decoded and checked (see
+    /// [`TxEnv::prepare_block`]).
+    pub fn execute<R: KvRead>(
+        &self,
+        state: &mut Overlay<R>,
+        block: &BlockInfo,
+        mode: ExecMode,
+        checked: Result<CheckedTx, Error>,
+        preverified: &PreverifiedSignatures,
+    ) -> TxOutcome {
+        let checked = match checked {
             Ok(checked) => checked,
             Err(err) => return TxOutcome::failed(&err, 0, 0, Vec::new()),
         };
@@ -168,29 +181,75 @@ impl TxEnv {
         Ok(CheckedTx { decoded, signers, fee, fee_payer, gas_limit })
     }
 
-    /// Collects the signatures of `txs` that can be checked against committed state
-    /// (known account number and public key), for [`PreverifiedSignatures::verify_all`].
-    pub fn signature_checks(&self, txs: &[impl AsRef<[u8]>], committed: &dyn KvRead, chain_id: &str) -> Vec<SignatureCheck> {
-        let mut checks = Vec::new();
-        for raw in txs {
-            let Ok(checked) = decode(raw.as_ref()).and_then(|d| self.stateless(d, ExecMode::Finalize)) else { continue };
-            for (index, signer) in checked.signers.iter().enumerate() {
-                let Ok(Some(account)) = AccountKeeper::read_committed(committed, signer) else { continue };
-                let info = &checked.decoded.auth_info.signer_infos[index];
-                let Some(any) = info.public_key.clone().or(account.pub_key) else { continue };
-                let Ok(pubkey) = ante::decode_pubkey(&any) else { continue };
-                let sign_bytes = cosmos_sdk_proto::cosmos::tx::v1beta1::SignDoc {
-                    body_bytes: checked.decoded.body_bytes.clone(),
-                    auth_info_bytes: checked.decoded.auth_info_bytes.clone(),
-                    chain_id: chain_id.to_owned(),
-                    account_number: account.account_number,
-                }
-                .encode_to_vec();
-                checks.push(SignatureCheck { pubkey, sign_bytes, signature: checked.decoded.signatures[index].clone() });
+    /// Decodes and checks a block's transactions and verifies the signatures that
+    /// committed state can already check (known account number and public key), on
+    /// all cores. Execution then skips both steps; results never depend on it.
+    pub fn prepare_block(
+        &self,
+        txs: &[impl AsRef<[u8]> + Sync],
+        committed: &(dyn KvRead + Sync),
+        chain_id: &str,
+    ) -> (Vec<Result<CheckedTx, Error>>, PreverifiedSignatures) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+        let chunk = txs.len().div_ceil(threads).max(1);
+        let mut checked = Vec::with_capacity(txs.len());
+        let mut valid = Vec::new();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = txs
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || self.prepare_chunk(part, committed, chain_id)))
+                .collect();
+            for worker in workers {
+                let (part_checked, part_valid) = worker.join().expect("block preparation worker panicked");
+                checked.extend(part_checked);
+                valid.extend(part_valid);
             }
-        }
-        checks
+        });
+        (checked, PreverifiedSignatures::from_fingerprints(valid))
     }
+
+    fn prepare_chunk(
+        &self,
+        txs: &[impl AsRef<[u8]>],
+        committed: &dyn KvRead,
+        chain_id: &str,
+    ) -> (Vec<Result<CheckedTx, Error>>, Vec<[u8; 32]>) {
+        let mut valid = Vec::new();
+        let checked = txs
+            .iter()
+            .map(|raw| {
+                let checked = decode(raw.as_ref()).and_then(|d| self.stateless(d, ExecMode::Finalize))?;
+                for (index, signer) in checked.signers.iter().enumerate() {
+                    let Ok(Some(account)) = AccountKeeper::read_committed(committed, signer) else { continue };
+                    let info = &checked.decoded.auth_info.signer_infos[index];
+                    let Some(any) = info.public_key.clone().or(account.pub_key) else { continue };
+                    let Ok(pubkey) = ante::decode_pubkey(&any) else { continue };
+                    let check = SignatureCheck {
+                        pubkey,
+                        sign_bytes: sign_bytes(&checked.decoded, chain_id, account.account_number),
+                        signature: checked.decoded.signatures[index].clone(),
+                    };
+                    if let Some(fingerprint) = check.verify() {
+                        valid.push(fingerprint);
+                    }
+                }
+                Ok(checked)
+            })
+            .collect();
+        (checked, valid)
+    }
+}
+
+/// The SIGN_MODE_DIRECT bytes a signer signs.
+pub(crate) fn sign_bytes(tx: &DecodedTx, chain_id: &str, account_number: u64) -> Vec<u8> {
+    cosmos_sdk_proto::cosmos::tx::v1beta1::SignDoc {
+        body_bytes: tx.body_bytes.clone(),
+        auth_info_bytes: tx.auth_info_bytes.clone(),
+        chain_id: chain_id.to_owned(),
+        account_number,
+    }
+    .encode_to_vec()
+
 }
 
 /// `TxMsgData` with the responses in `msg_responses` (its `data` field is deprecated).

@@ -151,6 +151,8 @@ impl GenesisState {
             sum = sum.checked_add(&coins).map_err(|e| e.context("total supply"))?;
             balances.push((address, coins));
         }
+        // Canonical order (as the Cosmos SDK sanitises it): accounts are numbered by address.
+        balances.sort_by(|a, b| a.0.cmp(&b.0));
         let supply = if state.supply.is_empty() {
             sum
         } else {

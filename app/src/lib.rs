@@ -1,0 +1,18 @@
+//! The Veritas node: ABCI 2.0 application, transaction path, queries, module
+//! composition and the `veritasd` command line (the binary is a thin `main`).
+
+pub mod abci;
+pub mod chain_meta;
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod fatal;
+pub mod home;
+pub mod keyring;
+pub mod logging;
+pub mod mempool;
+pub mod modules;
+pub mod node;
+pub mod proposal;
+pub mod query;
+pub mod tx;
