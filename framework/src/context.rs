@@ -193,6 +193,20 @@ pub trait StoreRead {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
     fn scan(&mut self, prefix: &[u8], start: Option<&[u8]>, limit: usize)
         -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error>;
+
+    /// Every entry under `prefix`, in key order, read in pages (for genesis export).
+    fn scan_all(&mut self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+        let mut out = Vec::new();
+        let mut start: Option<Vec<u8>> = None;
+        loop {
+            let page = self.scan(prefix, start.as_deref(), 1000)?;
+            let Some((last, _)) = page.last() else { break };
+            // The smallest key after `last`.
+            start = Some([last.as_slice(), &[0]].concat());
+            out.extend(page);
+        }
+        Ok(out)
+    }
 }
 
 impl StoreRead for KvStore<'_> {

@@ -44,6 +44,17 @@ pub struct Storage {
     inner: Arc<Inner>,
 }
 
+/// One substore's share of a commit, computed off the main thread.
+struct SubstoreUpdate {
+    root: RootHash,
+    update: jmt::storage::TreeUpdateBatch,
+    fresh: bool,
+    /// Hashes of the changed keys, in key order.
+    key_hashes: Vec<KeyHash>,
+    /// For each changed key, the version of the value it replaces (to mark stale).
+    previous: Vec<Option<Version>>,
+}
+
 /// The result of [`Storage::prepare_commit`]: the next root, computed but not yet written.
 pub struct PreparedCommit {
     version: Version,
@@ -256,31 +267,40 @@ impl Storage {
         let mut root_changes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         let empty = Default::default();
 
-        for name in &self.inner.substores {
+        // Substore trees are independent: hash them on separate threads, then stage the
+        // results in substore order so the batch is the same on every node.
+        let computed: Vec<Result<SubstoreUpdate, StoreError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = self
+                .inner
+                .substores
+                .iter()
+                .map(|name| {
+                    let changes = writes.substores.get(name).unwrap_or(&empty);
+                    scope.spawn(move || self.compute_substore(name, changes, version))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("substore hashing thread panicked")).collect()
+        });
+        for (name, result) in self.inner.substores.iter().zip(computed) {
+            let computed = result?;
             let changes = writes.substores.get(name).unwrap_or(&empty);
-            let mut reader = RocksTreeReader::new(db, name);
-            let fresh = version > 0 && !reader.has_root(version - 1).map_err(StoreError::tree)?;
-            if fresh {
-                reader = reader.with_empty_root_at(version - 1);
+            self.stage_tree_update(&mut batch, &mut stale, name, &computed.update, version, computed.fresh)?;
+            for (previous, key_hash) in computed.previous.iter().zip(&computed.key_hashes) {
+                if let Some(previous) = previous {
+                    stale.push((STALE_VALUE, layout::value_key(name, *key_hash, *previous)));
+                }
             }
-            let value_set: Vec<(KeyHash, Option<Vec<u8>>)> =
-                changes.iter().map(|(k, v)| (KeyHash::with::<Sha256>(k), v.clone())).collect();
-            let (root, update) =
-                Sha256Jmt::new(&reader).put_value_set(value_set, version).map_err(StoreError::tree)?;
-            self.stage_tree_update(&mut batch, &mut stale, name, &update, version, fresh)?;
-            for (key, value) in changes {
-                let key_hash = KeyHash::with::<Sha256>(key);
-                self.stage_previous_value_stale(&mut stale, name, key_hash, version)?;
+            for ((key, value), key_hash) in changes.iter().zip(&computed.key_hashes) {
                 match value {
                     Some(v) => {
-                        batch.put_cf(cf(CF_PREIMAGES), layout::preimage_key(name, key_hash), key);
+                        batch.put_cf(cf(CF_PREIMAGES), layout::preimage_key(name, *key_hash), key);
                         batch.put_cf(cf(CF_LATEST), layout::latest_key(name, key), v);
                     }
                     None => batch.delete_cf(cf(CF_LATEST), layout::latest_key(name, key)),
                 }
             }
-            if !changes.is_empty() || version == 0 || fresh {
-                root_changes.push((name.as_bytes().to_vec(), root.0.to_vec()));
+            if !changes.is_empty() || version == 0 || computed.fresh {
+                root_changes.push((name.as_bytes().to_vec(), computed.root.to_vec()));
             }
         }
 
@@ -306,6 +326,34 @@ impl Storage {
             }
         }
         Ok(PreparedCommit { version, root: app_root.0, batch, earliest })
+    }
+
+    /// New nodes and root of one substore tree after `changes`, without writing.
+    fn compute_substore(
+        &self,
+        name: &str,
+        changes: &std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        version: Version,
+    ) -> Result<SubstoreUpdate, StoreError> {
+        let db = &self.inner.db;
+        let mut reader = RocksTreeReader::new(db, name);
+        let fresh = version > 0 && !reader.has_root(version - 1).map_err(StoreError::tree)?;
+        if fresh {
+            reader = reader.with_empty_root_at(version - 1);
+        }
+        let key_hashes: Vec<KeyHash> = changes.keys().map(|k| KeyHash::with::<Sha256>(k)).collect();
+        let value_set: Vec<(KeyHash, Option<Vec<u8>>)> =
+            key_hashes.iter().zip(changes.values()).map(|(h, v)| (*h, v.clone())).collect();
+        let (root, update) = Sha256Jmt::new(&reader).put_value_set(value_set, version).map_err(StoreError::tree)?;
+        let previous = if version == 0 {
+            vec![None; key_hashes.len()]
+        } else {
+            key_hashes
+                .iter()
+                .map(|h| Ok(latest_entry(db, name, version - 1, *h).map_err(StoreError::tree)?.map(|(v, _)| v)))
+                .collect::<Result<Vec<_>, StoreError>>()?
+        };
+        Ok(SubstoreUpdate { root: root.0, update, fresh, key_hashes, previous })
     }
 
     /// Writes a prepared commit atomically (one synced RocksDB write batch).

@@ -328,3 +328,33 @@ fn simulation_needs_no_valid_signature_and_reports_gas() {
     assert!(out.is_ok(), "{out:?}");
     assert!(out.gas_used > 1000);
 }
+
+#[test]
+fn bank_and_auth_genesis_round_trip_and_supply_is_checked() {
+    let c = chain("");
+    let ctx = QueryContext::new(5, CHAIN, &c.state);
+    let exported = c.env.modules.export_genesis(&ctx).unwrap();
+    c.env.modules.validate_genesis(&exported).unwrap();
+    assert_eq!(exported["bank"]["supply"], json!([{ "denom": "uvrt", "amount": "1000010" }]));
+    assert_eq!(exported["bank"]["balances"].as_array().unwrap().len(), 2);
+    assert_eq!(exported["auth"]["accounts"].as_array().unwrap().len(), 2);
+
+    // Re-importing the export gives the same state.
+    let mut again = Overlay::new(Empty);
+    let mut gas = GasMeter::infinite();
+    let mut events = Vec::new();
+    c.env
+        .modules
+        .init_genesis(&mut Context::new(&c.block, ExecMode::Genesis, &mut gas, &mut events, &mut again), &exported)
+        .unwrap();
+    assert_eq!(again.writes(), c.state.writes());
+
+    let mut wrong = exported.clone();
+    wrong["bank"]["supply"] = json!([{ "denom": "uvrt", "amount": "5" }]);
+    let err = c.env.modules.validate_genesis(&wrong).unwrap_err();
+    assert!(err.log().contains("does not equal the sum"), "{}", err.log());
+    let mut overflow = exported.clone();
+    overflow["bank"]["supply"] = json!([]);
+    overflow["bank"]["balances"][0]["coins"] = json!([{ "denom": "uvrt", "amount": u128::MAX.to_string() }]);
+    assert!(c.env.modules.validate_genesis(&overflow).unwrap_err().log().contains("overflow"));
+}

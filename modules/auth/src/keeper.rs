@@ -96,19 +96,14 @@ pub(crate) fn read_params(kv: &mut impl StoreRead) -> Result<Params, Error> {
 }
 
 pub(crate) fn all_accounts(kv: &mut impl StoreRead) -> Result<Vec<BaseAccount>, Error> {
-    let mut out = Vec::new();
-    let mut start: Option<Vec<u8>> = None;
-    loop {
-        let page = kv.scan(ACCOUNT_PREFIX, start.as_deref(), 1000)?;
-        let Some((last, _)) = page.last() else { break };
-        start = Some([last.as_slice(), &[0]].concat());
-        for (key, raw) in &page {
-            out.push(BaseAccount::decode(raw.as_slice()).map_err(|e| {
+    kv.scan_all(ACCOUNT_PREFIX)?
+        .iter()
+        .map(|(key, raw)| {
+            BaseAccount::decode(raw.as_slice()).map_err(|e| {
                 sdk::internal(format!("corrupt account under key {}: {e}", String::from_utf8_lossy(key)))
-            })?);
-        }
-    }
-    Ok(out)
+            })
+        })
+        .collect()
 }
 
 fn read_u64(kv: &mut impl StoreRead, key: &[u8]) -> Result<Option<u64>, Error> {

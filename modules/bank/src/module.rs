@@ -57,7 +57,7 @@ impl Module for BankModule {
     fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
         let mut kv = ctx.kv(&BankKeeper::store_key());
         let mut balances: Vec<Balance> = Vec::new();
-        for (key, raw) in scan_all(&mut kv, b"bal/")? {
+        for (key, raw) in kv.scan_all(b"bal/")? {
             let len = *key.get(4).ok_or_else(|| sdk::internal("corrupt balance key"))? as usize;
             let address = Address::from_bytes(key.get(5..5 + len).ok_or_else(|| sdk::internal("corrupt balance key"))?)?;
             let denom = String::from_utf8_lossy(&key[5 + len..]).into_owned();
@@ -68,14 +68,14 @@ impl Module for BankModule {
                 _ => balances.push(Balance { address, coins: vec![coin] }),
             }
         }
-        let supply = scan_all(&mut kv, supply_prefix())?
+        let supply = kv.scan_all(supply_prefix())?
             .into_iter()
             .map(|(key, raw)| {
                 let denom = String::from_utf8_lossy(&key[supply_prefix().len()..]).into_owned();
                 Ok(JsonCoin::from(&Coin::new(denom, decode_amount(&raw)?)))
             })
             .collect::<Result<_, Error>>()?;
-        let denom_metadata = scan_all(&mut kv, metadata_prefix())?
+        let denom_metadata = kv.scan_all(metadata_prefix())?
             .into_iter()
             .map(|(_, raw)| {
                 let m = <cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata as prost::Message>::decode(raw.as_slice())
@@ -110,16 +110,4 @@ impl Module for BankModule {
     fn query(&self, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
         crate::queries::answer(ctx, path, data)
     }
-}
-
-fn scan_all(kv: &mut impl StoreRead, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
-    let mut out = Vec::new();
-    let mut start: Option<Vec<u8>> = None;
-    loop {
-        let page = kv.scan(prefix, start.as_deref(), 1000)?;
-        let Some((last, _)) = page.last() else { break };
-        start = Some([last.as_slice(), &[0]].concat());
-        out.extend(page);
-    }
-    Ok(out)
 }
