@@ -282,6 +282,7 @@ fn bad_amounts_and_denoms_are_refused_before_any_fee() {
     rejected_without_fee(&mut c, ExecMode::Finalize, &bad_denom.build(&alice), "sdk", 10);
     rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec::send("-5").build(&alice), "sdk", 10);
     rejected_without_fee(&mut c, ExecMode::Finalize, b"not a transaction", "sdk", 2);
+    rejected_without_fee(&mut c, ExecMode::CheckTx, &vec![0u8; decode::MAX_TX_BYTES + 1], "sdk", 21);
     let long_memo = TxSpec { memo: "x".repeat(300), ..TxSpec::send("1") }.build(&alice);
     rejected_without_fee(&mut c, ExecMode::Finalize, &long_memo, "sdk", 12);
     let no_gas = TxSpec { gas: 0, ..TxSpec::send("1") }.build(&alice);
