@@ -20,6 +20,10 @@ use veritas_app::tx::MinGasPrices;
 use veritas_framework::Address;
 use veritas_store::{Storage, StorageConfig};
 
+// The same allocator as veritasd.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ACCOUNTS: usize = 2000;
 const TXS_PER_BLOCK: usize = 1000;
 const CHAIN: &str = "bench-1";

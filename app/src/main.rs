@@ -2,6 +2,10 @@
 
 use clap::Parser;
 
+// Block execution allocates many small buffers; mimalloc handles that faster than glibc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = veritas_app::cli::Cli::parse();
     if let Err(err) = cli.run() {

@@ -8,8 +8,45 @@ use crate::{sdk, Error};
 pub const BECH32_PREFIX: &str = "veritas";
 
 /// An account address (raw bytes; 20 for keys, 32 allowed for module-derived ones).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Address(Vec<u8>);
+///
+/// Keeps its bech32 text too: addresses are shown in every event, and encoding them
+/// each time was a measurable share of a bank send.
+#[derive(Debug, Clone)]
+pub struct Address {
+    bytes: Vec<u8>,
+    bech32: String,
+}
+
+impl PartialEq for Address {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for Address {}
+
+impl PartialOrd for Address {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Address {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bytes.cmp(&other.bytes)
+    }
+}
+
+impl std::hash::Hash for Address {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes.hash(state)
+    }
+}
+
+fn encode(bytes: &[u8]) -> String {
+    let hrp = bech32::Hrp::parse(BECH32_PREFIX).expect("valid prefix");
+    bech32::encode::<bech32::Bech32>(hrp, bytes).expect("address fits bech32")
+}
 
 impl Address {
     /// Wraps raw address bytes; 1 to 255 bytes.
@@ -17,48 +54,63 @@ impl Address {
         if bytes.is_empty() || bytes.len() > 255 {
             return Err(sdk::invalid_address(format!("address length {} must be 1 to 255 bytes", bytes.len())));
         }
-        Ok(Self(bytes.to_vec()))
+        Ok(Self::new_unchecked(bytes.to_vec()))
+    }
+
+    fn new_unchecked(bytes: Vec<u8>) -> Self {
+        let bech32 = encode(&bytes);
+        Self { bytes, bech32 }
     }
 
     /// Parses `veritas1...`; any other prefix, a bad checksum or an empty address fails.
     pub fn from_bech32(text: &str) -> Result<Self, Error> {
         let (hrp, data) =
             bech32::decode(text).map_err(|e| sdk::invalid_address(format!("invalid address {text:?}: {e}")))?;
-        if hrp.as_str() != BECH32_PREFIX {
+        if !hrp.as_str().eq_ignore_ascii_case(BECH32_PREFIX) {
             return Err(sdk::invalid_address(format!(
                 "invalid address {text:?}: prefix must be {BECH32_PREFIX}, not {}",
                 hrp.as_str()
             )));
         }
-        Self::from_bytes(&data).map_err(|e| e.context(format!("invalid address {text:?}")))
+        if data.is_empty() || data.len() > 255 {
+            return Err(sdk::invalid_address(format!(
+                "invalid address {text:?}: length {} must be 1 to 255 bytes",
+                data.len()
+            )));
+        }
+        // Keep the text (bech32 is case-insensitive; lower case is canonical).
+        Ok(Self { bytes: data, bech32: text.to_ascii_lowercase() })
     }
 
     /// The address of a secp256k1 public key: RIPEMD-160(SHA-256(compressed key)).
     pub fn from_secp256k1_pubkey(compressed: &[u8]) -> Self {
         use ripemd::Ripemd160;
         use sha2::{Digest, Sha256};
-        Self(Ripemd160::digest(Sha256::digest(compressed)).to_vec())
+        Self::new_unchecked(Ripemd160::digest(Sha256::digest(compressed)).to_vec())
     }
 
     /// A module account's address: the first 20 bytes of SHA-256(name), as the Cosmos SDK derives it.
     pub fn for_module(name: &str) -> Self {
         use sha2::{Digest, Sha256};
-        Self(Sha256::digest(name.as_bytes())[..20].to_vec())
+        Self::new_unchecked(Sha256::digest(name.as_bytes())[..20].to_vec())
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 
     pub fn to_bech32(&self) -> String {
-        let hrp = bech32::Hrp::parse(BECH32_PREFIX).expect("valid prefix");
-        bech32::encode::<bech32::Bech32>(hrp, &self.0).expect("address fits bech32")
+        self.bech32.clone()
+    }
+
+    pub fn as_bech32(&self) -> &str {
+        &self.bech32
     }
 }
 
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_bech32())
+        f.write_str(&self.bech32)
     }
 }
 
@@ -72,6 +124,7 @@ mod tests {
         let text = addr.to_bech32();
         assert!(text.starts_with("veritas1"));
         assert_eq!(Address::from_bech32(&text).unwrap(), addr);
+        assert_eq!(Address::from_bech32(&text.to_uppercase()).unwrap().to_bech32(), text, "canonical lower case");
         let cosmos = bech32::encode::<bech32::Bech32>(bech32::Hrp::parse("cosmos").unwrap(), &[7u8; 20]).unwrap();
         assert!(Address::from_bech32(&cosmos).unwrap_err().log().contains("prefix"));
         let mut broken = text.clone();

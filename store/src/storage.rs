@@ -290,10 +290,13 @@ impl Storage {
                     stale.push((STALE_VALUE, layout::value_key(name, *key_hash, *previous)));
                 }
             }
-            for ((key, value), key_hash) in changes.iter().zip(&computed.key_hashes) {
+            for (((key, value), key_hash), previous) in changes.iter().zip(&computed.key_hashes).zip(&computed.previous) {
                 match value {
                     Some(v) => {
-                        batch.put_cf(cf(CF_PREIMAGES), layout::preimage_key(name, *key_hash), key);
+                        // A key seen before already has its preimage.
+                        if previous.is_none() {
+                            batch.put_cf(cf(CF_PREIMAGES), layout::preimage_key(name, *key_hash), key);
+                        }
                         batch.put_cf(cf(CF_LATEST), layout::latest_key(name, key), v);
                     }
                     None => batch.delete_cf(cf(CF_LATEST), layout::latest_key(name, key)),

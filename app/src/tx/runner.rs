@@ -26,6 +26,8 @@ pub struct CheckedTx {
     pub decoded: DecodedTx,
     /// Required signers, in order, deduplicated.
     pub signers: Vec<Address>,
+    /// Each message's first signer (its `sender` in events).
+    pub msg_senders: Vec<Option<Address>>,
     pub fee: Coins,
     pub fee_payer: Address,
     pub gas_limit: u64,
@@ -114,7 +116,7 @@ impl TxEnv {
         for (index, any) in tx.decoded.body.messages.iter().enumerate() {
             let msg = Msg { type_url: &any.type_url, value: &any.value };
             let module = self.modules.msg_handler(msg.type_url).expect("routed in the stateless checks");
-            let sender = self.modules.msg_signers(&msg)?.first().map(Address::to_bech32).unwrap_or_default();
+            let sender = tx.msg_senders[index].as_ref().map(Address::to_bech32).unwrap_or_default();
             events.push(
                 Event::new("message")
                     .attr("action", msg.type_url)
@@ -142,10 +144,13 @@ impl TxEnv {
             return Err(sdk::unknown_extension_options("unknown extension options are not allowed"));
         }
         let mut signers: Vec<Address> = Vec::new();
+        let mut msg_senders = Vec::with_capacity(decoded.body.messages.len());
         for any in &decoded.body.messages {
             let msg = Msg { type_url: &any.type_url, value: &any.value };
             self.modules.check_msg(&msg)?;
-            for signer in self.modules.msg_signers(&msg)? {
+            let msg_signers = self.modules.msg_signers(&msg)?;
+            msg_senders.push(msg_signers.first().cloned());
+            for signer in msg_signers {
                 if !signers.contains(&signer) {
                     signers.push(signer);
                 }
@@ -178,7 +183,7 @@ impl TxEnv {
             }
             None => signers[0].clone(),
         };
-        Ok(CheckedTx { decoded, signers, fee, fee_payer, gas_limit })
+        Ok(CheckedTx { decoded, signers, msg_senders, fee, fee_payer, gas_limit })
     }
 
     /// Decodes and checks a block's transactions and verifies the signatures that
