@@ -5,7 +5,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::{
     QueryAllBalancesRequest, QueryAllBalancesResponse, QueryBalanceRequest, QueryBalanceResponse, QueryTotalSupplyRequest,
     QueryTotalSupplyResponse,
 };
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use serde_json::json;
 
 use super::output::{print, Output};
@@ -50,6 +50,26 @@ pub enum AuthQuery {
     Account { address: String },
 }
 
+fn page(key: Vec<u8>) -> PageRequest {
+    PageRequest { key, limit: 1000, ..Default::default() }
+}
+
+/// Follows `next_key` until the last page; returns every item and the last height.
+fn all_pages<T>(
+    mut fetch: impl FnMut(Vec<u8>) -> anyhow::Result<(Vec<T>, Option<PageResponse>, u64)>,
+) -> anyhow::Result<(Vec<T>, u64)> {
+    let mut items = Vec::new();
+    let mut key = Vec::new();
+    loop {
+        let (page, pagination, height) = fetch(key)?;
+        items.extend(page);
+        match pagination {
+            Some(p) if !p.next_key.is_empty() => key = p.next_key,
+            _ => return Ok((items, height)),
+        }
+    }
+}
+
 fn coin_json(c: &cosmos_sdk_proto::cosmos::base::v1beta1::Coin) -> serde_json::Value {
     json!({ "denom": c.denom, "amount": c.amount })
 }
@@ -65,40 +85,20 @@ pub fn run(cmd: QueryCommand, flags: QueryFlags) -> anyhow::Result<()> {
             json!({ "balance": r.balance.as_ref().map(coin_json), "height": height.to_string() })
         }
         QueryCommand::Bank(BankQuery::Balances { address, denom: None }) => {
-            let mut balances = Vec::new();
-            let mut key = Vec::new();
-            let mut height;
-            loop {
-                let request = QueryAllBalancesRequest {
-                    address: address.clone(),
-                    pagination: Some(PageRequest { key: key.clone(), limit: 1000, ..Default::default() }),
-                    resolve_denom: false,
-                };
+            let (balances, height) = all_pages(|key| {
+                let request = QueryAllBalancesRequest { address: address.clone(), pagination: Some(page(key)), resolve_denom: false };
                 let (r, h) = client.query::<_, QueryAllBalancesResponse>("/cosmos.bank.v1beta1.Query/AllBalances", &request)?;
-                height = h;
-                balances.extend(r.balances.iter().map(coin_json));
-                match r.pagination {
-                    Some(p) if !p.next_key.is_empty() => key = p.next_key,
-                    _ => break,
-                }
-            }
-            json!({ "balances": balances, "height": height.to_string() })
+                Ok((r.balances, r.pagination, h))
+            })?;
+            json!({ "balances": balances.iter().map(coin_json).collect::<Vec<_>>(), "height": height.to_string() })
         }
         QueryCommand::Bank(BankQuery::Total) => {
-            let mut supply = Vec::new();
-            let mut key = Vec::new();
-            let mut height;
-            loop {
-                let request = QueryTotalSupplyRequest { pagination: Some(PageRequest { key: key.clone(), limit: 1000, ..Default::default() }) };
+            let (supply, height) = all_pages(|key| {
+                let request = QueryTotalSupplyRequest { pagination: Some(page(key)) };
                 let (r, h) = client.query::<_, QueryTotalSupplyResponse>("/cosmos.bank.v1beta1.Query/TotalSupply", &request)?;
-                height = h;
-                supply.extend(r.supply.iter().map(coin_json));
-                match r.pagination {
-                    Some(p) if !p.next_key.is_empty() => key = p.next_key,
-                    _ => break,
-                }
-            }
-            json!({ "supply": supply, "height": height.to_string() })
+                Ok((r.supply, r.pagination, h))
+            })?;
+            json!({ "supply": supply.iter().map(coin_json).collect::<Vec<_>>(), "height": height.to_string() })
         }
         QueryCommand::Auth(AuthQuery::Account { address }) => {
             let account = client.account(&address)?.ok_or_else(|| anyhow::anyhow!("account {address} not found"))?;

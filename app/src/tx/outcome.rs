@@ -39,26 +39,28 @@ impl TxOutcome {
     pub fn into_exec_result(self) -> ExecTxResult {
         ExecTxResult {
             code: self.code,
+            gas_wanted: Self::to_i64(self.gas_wanted),
+            gas_used: Self::to_i64(self.gas_used),
             data: self.data.into(),
             log: self.log,
             info: String::new(),
-            gas_wanted: Self::to_i64(self.gas_wanted),
-            gas_used: Self::to_i64(self.gas_used),
             events: self.events.into_iter().map(Into::into).collect(),
             codespace: self.codespace,
         }
     }
 
+    /// CheckTx carries the same fields as a block's result.
     pub fn into_check_tx(self) -> ResponseCheckTx {
+        let r = self.into_exec_result();
         ResponseCheckTx {
-            code: self.code,
-            data: self.data.into(),
-            log: self.log,
-            info: String::new(),
-            gas_wanted: Self::to_i64(self.gas_wanted),
-            gas_used: Self::to_i64(self.gas_used),
-            events: self.events.into_iter().map(Into::into).collect(),
-            codespace: self.codespace,
+            code: r.code,
+            data: r.data,
+            log: r.log,
+            info: r.info,
+            gas_wanted: r.gas_wanted,
+            gas_used: r.gas_used,
+            events: r.events,
+            codespace: r.codespace,
             ..Default::default()
         }
     }
