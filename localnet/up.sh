@@ -3,14 +3,18 @@
 #
 #   localnet/up.sh [--validators N] [--chain-id ID] [--dir DIR] [--base-port P]
 #
-# Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI).
-# With the default P=26650, node0 uses CometBFT's default ports 26656/26657/26658.
-# Logs and pids live under DIR/node<i>/. Stop with localnet/down.sh [--dir DIR].
+# Defaults: 4 validators, chain id veritas-local-1, DIR localnet/.data/<chain-id>, P 26650.
+# Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI); with the default
+# P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
+# and imported into node0's test keyring. Logs and pids live under DIR/node<i>/.
+# Running it again on an existing DIR restarts whatever is not running.
+# Stop with localnet/down.sh [--dir DIR] [--clean].
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/scripts/env.sh"
+. "$ROOT/localnet/lib.sh"
 
-VALIDATORS=1
+VALIDATORS=4
 CHAIN_ID="veritas-local-1"
 DIR=""
 BASE_PORT=26650
@@ -20,60 +24,96 @@ while [ $# -gt 0 ]; do
     --chain-id) CHAIN_ID="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
     --base-port) BASE_PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "up.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-if [ "$VALIDATORS" != 1 ]; then
-  echo "up.sh: only single-validator localnets are supported so far (multi-validator lands with the localnet issue)" >&2
-  exit 2
-fi
+case "$VALIDATORS" in ''|*[!0-9]*|0) echo "up.sh: --validators must be a positive number" >&2; exit 2 ;; esac
 DIR="${DIR:-$ROOT/localnet/.data/$CHAIN_ID}"
 mkdir -p "$DIR"; DIR="$(cd "$DIR" && pwd)"
+command -v python3 >/dev/null || { echo "up.sh: python3 is needed to read localnet/accounts.json" >&2; exit 1; }
 
 command -v cometbft >/dev/null || bash "$ROOT/scripts/install-cometbft.sh"
-(cd "$ROOT" && cargo build --release --locked -q -p veritas-app)
+(cd "$ROOT" && cargo build --release --locked -q --workspace)
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
-i=0
-NODE="$DIR/node$i"
-P2P=$((BASE_PORT + 10 * i + 6)); RPC=$((BASE_PORT + 10 * i + 7)); ABCI=$((BASE_PORT + 10 * i + 8))
-if [ ! -f "$NODE/config/app.toml" ]; then
-  "$VERITASD" init "node$i" --chain-id "$CHAIN_ID" --home "$NODE" \
-    --abci-address "127.0.0.1:$ABCI" --rpc-laddr "tcp://127.0.0.1:$RPC" --p2p-laddr "tcp://127.0.0.1:$P2P" >/dev/null
-fi
-if alive "$NODE/veritasd.pid"; then
-  echo "node$i: veritasd already running (pid $(cat "$NODE/veritasd.pid"))"
+if [ ! -f "$DIR/localnet.env" ]; then
+  rm -rf "${DIR:?}"/node*
+  for i in $(seq 0 $((VALIDATORS - 1))); do
+    "$VERITASD" init "node$i" --chain-id "$CHAIN_ID" --home "$DIR/node$i" \
+      --abci-address "127.0.0.1:$(abci_port "$i" "$BASE_PORT")" \
+      --rpc-laddr "tcp://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")" \
+      --p2p-laddr "tcp://127.0.0.1:$(p2p_port "$i" "$BASE_PORT")" >/dev/null
+  done
+  # One genesis: every validator, the funded accounts; then copied to every node.
+  for i in $(seq 1 $((VALIDATORS - 1))); do
+    "$VERITASD" genesis add-validator "$DIR/node$i/cometbft/config/priv_validator_key.json" --name "node$i" --home "$DIR/node0" >/dev/null
+  done
+  python3 - "$ROOT/localnet/accounts.json" >"$DIR/accounts.tsv" <<'PY'
+import json, sys
+for a in json.load(open(sys.argv[1])):
+    print(f"{a['name']}\t{a['address']}\t{a['mnemonic']}")
+PY
+  while IFS=$'\t' read -r name address mnemonic; do
+    "$VERITASD" genesis add-account "$address" 1000000000000uvrt,1000000000stake --home "$DIR/node0" >/dev/null
+    echo "$mnemonic" | "$VERITASD" keys add "$name" --recover --keyring-backend test --home "$DIR/node0" >/dev/null
+  done <"$DIR/accounts.tsv"
+  rm -f "$DIR/accounts.tsv"
+  "$VERITASD" genesis validate --home "$DIR/node0" >/dev/null
+  peers=()
+  for i in $(seq 0 $((VALIDATORS - 1))); do
+    peers+=("$(cometbft show-node-id --home "$DIR/node$i/cometbft")@127.0.0.1:$(p2p_port "$i" "$BASE_PORT")")
+  done
+  for i in $(seq 0 $((VALIDATORS - 1))); do
+    [ "$i" -eq 0 ] || cp "$DIR/node0/cometbft/config/genesis.json" "$DIR/node$i/cometbft/config/genesis.json"
+    others=$(printf '%s\n' "${peers[@]}" | grep -v "^${peers[$i]}$" | paste -sd, -)
+    config="$DIR/node$i/cometbft/config/config.toml"
+    # Loopback peers: allow private addresses and several nodes on one IP.
+    sed -i -e "s|^persistent_peers = .*|persistent_peers = \"$others\"|" \
+      -e 's|^addr_book_strict = .*|addr_book_strict = false|' \
+      -e 's|^allow_duplicate_ip = .*|allow_duplicate_ip = true|' "$config"
+  done
+  printf 'CHAIN_ID=%s\nVALIDATORS=%s\nBASE_PORT=%s\n' "$CHAIN_ID" "$VALIDATORS" "$BASE_PORT" >"$DIR/localnet.env"
 else
-  nohup "$VERITASD" start --home "$NODE" >>"$NODE/veritasd.log" 2>&1 &
-  echo $! >"$NODE/veritasd.pid"
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$ABCI") 2>/dev/null && break; sleep 0.2; done
-fi
-if alive "$NODE/cometbft.pid"; then
-  echo "node$i: cometbft already running (pid $(cat "$NODE/cometbft.pid"))"
-else
-  nohup cometbft start --home "$NODE/cometbft" >>"$NODE/cometbft.log" 2>&1 &
-  echo $! >"$NODE/cometbft.pid"
+  CHAIN_ID="$(read_setting "$DIR" CHAIN_ID)"
+  VALIDATORS="$(read_setting "$DIR" VALIDATORS)"
+  BASE_PORT="$(read_setting "$DIR" BASE_PORT)"
 fi
 
-height() { curl -sf "http://127.0.0.1:$RPC/status" | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p'; }
-for _ in $(seq 120); do
-  h="$(height || true)"
+for i in $(seq 0 $((VALIDATORS - 1))); do
+  start_node "$DIR/node$i" "$(rpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")"
+done
+
+RPC0="$(rpc_port 0 "$BASE_PORT")"
+h=""
+for _ in $(seq 240); do
+  h="$(height "$RPC0" || true)"
   [ -n "$h" ] && [ "$h" -ge 2 ] && break
-  if ! alive "$NODE/veritasd.pid" || ! alive "$NODE/cometbft.pid"; then
-    echo "up.sh: node$i stopped; last log lines:" >&2
-    tail -n 5 "$NODE/veritasd.log" "$NODE/cometbft.log" >&2
-    exit 1
-  fi
+  for i in $(seq 0 $((VALIDATORS - 1))); do
+    if ! alive "$DIR/node$i/veritasd.pid" || ! alive "$DIR/node$i/cometbft.pid"; then
+      echo "up.sh: node$i stopped; last log lines:" >&2
+      tail -n 5 "$DIR/node$i/veritasd.log" "$DIR/node$i/cometbft.log" >&2
+      exit 1
+    fi
+  done
   sleep 0.5
 done
-[ -n "${h:-}" ] && [ "$h" -ge 2 ] || { echo "up.sh: no blocks after 60s; see $NODE/*.log" >&2; exit 1; }
+[ -n "$h" ] && [ "$h" -ge 2 ] || { echo "up.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2; exit 1; }
 
-cat >"$DIR/endpoints.json" <<JSON
-{"chain_id": "$CHAIN_ID", "nodes": [{"name": "node$i", "rpc": "http://127.0.0.1:$RPC", "abci": "tcp://127.0.0.1:$ABCI", "home": "$NODE"}]}
-JSON
-echo "Veritas localnet $CHAIN_ID is making blocks (height $h)."
-echo "  node$i  rpc http://127.0.0.1:$RPC  abci 127.0.0.1:$ABCI  home $NODE"
-echo "  logs    $NODE/veritasd.log $NODE/cometbft.log"
+{
+  printf '{"chain_id": "%s", "nodes": [' "$CHAIN_ID"
+  for i in $(seq 0 $((VALIDATORS - 1))); do
+    [ "$i" -gt 0 ] && printf ', '
+    printf '{"name": "node%s", "rpc": "http://127.0.0.1:%s", "grpc": null, "abci": "tcp://127.0.0.1:%s", "home": "%s"}' \
+      "$i" "$(rpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")" "$DIR/node$i"
+  done
+  printf ']}\n'
+} >"$DIR/endpoints.json"
+
+echo "Veritas localnet $CHAIN_ID: $VALIDATORS validator(s), making blocks (height $h)."
+for i in $(seq 0 $((VALIDATORS - 1))); do
+  echo "  node$i  rpc http://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")  abci 127.0.0.1:$(abci_port "$i" "$BASE_PORT")  home $DIR/node$i"
+done
+echo "  accounts (node0 test keyring): alice bob carol relayer, see localnet/accounts.json"
+echo "  try     $VERITASD q bank balances $(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))[0]["address"])' "$ROOT/localnet/accounts.json") --node http://127.0.0.1:$RPC0"
+echo "  status  localnet/status.sh --dir $DIR"
 echo "  stop    localnet/down.sh --dir $DIR"

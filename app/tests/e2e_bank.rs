@@ -80,6 +80,8 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     let cheap = send("1uvrt", "1uvrt");
     assert!(!cheap.status.success());
     assert!(String::from_utf8_lossy(&cheap.stderr).contains("insufficient fees"));
-    let missing = veritasd(&["q", "auth", "account", "veritas1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqz8n0xj", "--node", &rpc]);
+    let nobody = json(&node.cli(&["keys", "add", "nobody", "--keyring-backend", "test", "--output", "json"]));
+    let missing = veritasd(&["q", "auth", "account", nobody["address"].as_str().unwrap(), "--node", &rpc]);
     assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"), "{}", String::from_utf8_lossy(&missing.stderr));
 }

@@ -15,6 +15,20 @@ pub enum GenesisCommand {
         #[command(flatten)]
         home: HomeArg,
     },
+    /// Add a CometBFT validator to genesis from its `priv_validator_key.json` (only the
+    /// public part is read).
+    AddValidator {
+        /// Path of the validator's priv_validator_key.json.
+        key_file: std::path::PathBuf,
+        /// Voting power.
+        #[arg(long, default_value_t = 10)]
+        power: u64,
+        /// A name for the validator.
+        #[arg(long, default_value = "")]
+        name: String,
+        #[command(flatten)]
+        home: HomeArg,
+    },
     /// Fund an address (or a key of the keyring) in genesis: `add-account <address_or_key> <coins>`.
     AddAccount {
         address_or_key: String,
@@ -33,6 +47,28 @@ pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
             let genesis = read_genesis(&path)?;
             validate(&genesis).with_context(|| format!("{} is invalid", path.display()))?;
             println!("{} is a valid genesis for chain {}", path.display(), genesis["chain_id"].as_str().unwrap_or_default());
+            Ok(())
+        }
+        GenesisCommand::AddValidator { key_file, power, name, home } => {
+            let home = Home::resolve(home.home)?;
+            let key: Value = read_genesis(&key_file).with_context(|| "cannot read the validator key file")?;
+            let (Some(address), Some(pub_key)) = (key["address"].as_str(), key.get("pub_key")) else {
+                anyhow::bail!("{} is not a CometBFT priv_validator_key.json (no address or pub_key)", key_file.display());
+            };
+            if power == 0 {
+                anyhow::bail!("--power must be positive");
+            }
+            let path = home.genesis();
+            let mut genesis = read_genesis(&path)?;
+            let validators = genesis["validators"].as_array_mut().ok_or_else(|| anyhow::anyhow!("genesis has no validators list"))?;
+            if validators.iter().any(|v| v["address"] == address) {
+                println!("validator {address} is already in {}", path.display());
+                return Ok(());
+            }
+            validators.push(serde_json::json!({ "address": address, "pub_key": pub_key, "power": power.to_string(), "name": name }));
+            std::fs::write(&path, serde_json::to_string_pretty(&genesis)? + "\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("added validator {address} (power {power}) to {}", path.display());
             Ok(())
         }
         GenesisCommand::AddAccount { address_or_key, coins, keyring } => {

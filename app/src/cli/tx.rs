@@ -31,7 +31,9 @@ pub enum TxCommand {
 pub enum BankTx {
     /// Send coins: `send <from_key_or_address> <to_address> <amount>` (e.g. 100uvrt).
     Send {
-        from: String,
+        /// Sending key name or address.
+        #[arg(value_name = "FROM_KEY_OR_ADDRESS")]
+        sender: String,
         to: String,
         amount: String,
         #[command(flatten)]
@@ -72,10 +74,10 @@ pub struct TxFlags {
 
 pub fn run(cmd: TxCommand) -> anyhow::Result<()> {
     match cmd {
-        TxCommand::Bank(BankTx::Send { from, to, amount, flags }) => {
+        TxCommand::Bank(BankTx::Send { sender, to, amount, flags }) => {
             let to = Address::from_bech32(&to).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
             let amount = Coins::parse(&amount).map_err(|e| anyhow::anyhow!("invalid amount: {}", e.log()))?;
-            let signer = flags.from.clone().unwrap_or(from);
+            let signer = flags.from.clone().unwrap_or(sender);
             let keyring = flags.keyring.keyring()?;
             let info = keyring.find(&signer)?;
             let msg = MsgSend {

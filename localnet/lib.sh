@@ -1,0 +1,42 @@
+# Shared helpers of the localnet scripts. Source it after scripts/env.sh.
+
+# Ports of node $1 given base port $2.
+p2p_port() { echo $(($2 + 10 * $1 + 6)); }
+rpc_port() { echo $(($2 + 10 * $1 + 7)); }
+abci_port() { echo $(($2 + 10 * $1 + 8)); }
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# start_node DIR/node<i> RPC_PORT ABCI_PORT: start the app, wait for its ABCI port, start cometbft.
+start_node() {
+  local node="$1" abci="$3"
+  if ! alive "$node/veritasd.pid"; then
+    nohup "$VERITASD" start --home "$node" >>"$node/veritasd.log" 2>&1 &
+    echo $! >"$node/veritasd.pid"
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$abci") 2>/dev/null && break; sleep 0.1; done
+  fi
+  if ! alive "$node/cometbft.pid"; then
+    nohup cometbft start --home "$node/cometbft" >>"$node/cometbft.log" 2>&1 &
+    echo $! >"$node/cometbft.pid"
+  fi
+}
+
+# stop_pid PIDFILE [SIGNAL]: signal a recorded process and wait for it to go.
+stop_pid() {
+  local pidfile="$1" signal="${2:-TERM}" pid
+  [ -f "$pidfile" ] || return 0
+  pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+# height RPC_PORT: the node's latest block height, or nothing.
+height() { curl -sf "http://127.0.0.1:$1/status" | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p'; }
+app_hash() { curl -sf "http://127.0.0.1:$1/status" | sed -n 's/.*"latest_app_hash":"\([0-9A-F]*\)".*/\1/p'; }
+
+# read_setting DIR KEY: a value saved by up.sh in DIR/localnet.env.
+read_setting() { sed -n "s/^$2=//p" "$1/localnet.env"; }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Prints each node's height and last app hash.
+#   localnet/status.sh [--dir DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/localnet/lib.sh"
+DIR="$ROOT/localnet/.data/veritas-local-1"
+if [ "${1:-}" = "--dir" ]; then DIR="$2"; shift 2; fi
+[ -f "$DIR/localnet.env" ] || { echo "status.sh: no localnet at $DIR" >&2; exit 1; }
+VALIDATORS="$(read_setting "$DIR" VALIDATORS)"
+BASE_PORT="$(read_setting "$DIR" BASE_PORT)"
+printf '%-6s %-8s %-8s %s\n' node state height app_hash
+for i in $(seq 0 $((VALIDATORS - 1))); do
+  port="$(rpc_port "$i" "$BASE_PORT")"
+  state=down
+  alive "$DIR/node$i/veritasd.pid" && alive "$DIR/node$i/cometbft.pid" && state=up
+  printf '%-6s %-8s %-8s %s\n' "node$i" "$state" "$(height "$port" || true)" "$(app_hash "$port" || true)"
+done
