@@ -50,7 +50,7 @@ impl Client {
     }
 
     fn unreachable(&self, e: impl std::fmt::Display) -> anyhow::Error {
-        anyhow::anyhow!("cannot reach the node at {} ({e}); is cometbft running? (set --node)", self.node)
+        anyhow::anyhow!("cannot reach the node at {} ({}); is cometbft running? (set --node)", self.node, short(&e))
     }
 
     pub fn status(&self) -> anyhow::Result<tendermint_rpc::endpoint::status::Response> {
@@ -109,12 +109,19 @@ impl Client {
                         events: serde_json::to_value(&result.events).unwrap_or_default(),
                     });
                 }
-                Err(e) if Instant::now() < deadline && e.to_string().contains("not found") => {
+                Err(e) if Instant::now() < deadline && short(&e).contains("not found") => {
                     std::thread::sleep(Duration::from_millis(250));
                 }
-                Err(e) if e.to_string().contains("not found") => bail!("transaction {hash} not found"),
+                Err(e) if short(&e).contains("not found") => bail!("transaction {hash} not found"),
                 Err(e) => return Err(self.unreachable(e)),
             }
         }
     }
+}
+
+/// An RPC error without the location and backtrace that tendermint-rpc appends.
+fn short(e: &impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    let cut = ["Location:", "Stack backtrace:"].iter().filter_map(|m| text.find(m)).min().unwrap_or(text.len());
+    text[..cut].split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -3,6 +3,7 @@
 mod genesis;
 mod init;
 mod keys;
+mod loadgen;
 mod output;
 mod query;
 mod start;
@@ -52,6 +53,8 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
+    /// Send load to a running chain and report throughput and latency.
+    Loadgen(loadgen::LoadgenArgs),
     /// Print version information.
     Version,
 }
@@ -74,6 +77,7 @@ impl Cli {
             Command::Tx(cmd) => tx::run(cmd),
             Command::Query { command, flags } => query::run(command, flags),
             Command::Status { flags } => query::status(flags),
+            Command::Loadgen(args) => loadgen::run(args),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
                 println!("abci: 2.0 (CometBFT {})", crate::cli::init::COMETBFT_VERSION);

@@ -143,9 +143,7 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
         chain_id: chain_id.clone(),
         account_number: account.account_number,
     };
-    let signature: Signature = key.sign(&doc.encode_to_vec());
-    let signature = signature.normalize_s().unwrap_or(signature);
-    let raw = TxRaw { body_bytes, auth_info_bytes, signatures: vec![signature.to_bytes().to_vec()] }.encode_to_vec();
+    let raw = sign_doc(key, doc);
 
     if !flags.yes {
         eprintln!(
@@ -184,3 +182,50 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
     Ok(())
 }
 
+
+/// Signs a SignDoc (low-S) and returns the TxRaw bytes.
+fn sign_doc(key: &SigningKey, doc: SignDoc) -> Vec<u8> {
+    let signature: Signature = key.sign(&doc.encode_to_vec());
+    let signature = signature.normalize_s().unwrap_or(signature);
+    TxRaw { body_bytes: doc.body_bytes, auth_info_bytes: doc.auth_info_bytes, signatures: vec![signature.to_bytes().to_vec()] }
+        .encode_to_vec()
+}
+
+/// A signed SIGN_MODE_DIRECT transaction of `messages` by `key` for `account`.
+pub fn sign_tx(
+    key: &SigningKey,
+    account: &cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount,
+    chain_id: &str,
+    messages: Vec<Any>,
+    fees: &str,
+    gas_limit: u64,
+    memo: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let fee = Coins::parse(fees).map_err(|e| anyhow::anyhow!("invalid fees: {}", e.log()))?;
+    let pubkey = Any {
+        type_url: veritas_auth::SECP256K1_PUBKEY_TYPE_URL.into(),
+        value: PubKey { key: key.verifying_key().to_sec1_bytes().to_vec() }.encode_to_vec(),
+    };
+    let body = TxBody { messages, memo: memo.to_owned(), ..Default::default() };
+    let auth_info = AuthInfo {
+        signer_infos: vec![SignerInfo {
+            public_key: Some(pubkey),
+            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
+            sequence: account.sequence,
+        }],
+        fee: Some(Fee {
+            amount: fee.iter().map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect(),
+            gas_limit,
+            payer: String::new(),
+            granter: String::new(),
+        }),
+        ..Default::default()
+    };
+    let doc = SignDoc {
+        body_bytes: body.encode_to_vec(),
+        auth_info_bytes: auth_info.encode_to_vec(),
+        chain_id: chain_id.to_owned(),
+        account_number: account.account_number,
+    };
+    Ok(sign_doc(key, doc))
+}

@@ -94,6 +94,11 @@ impl TxEnv {
             }
             Err(err) => {
                 drop(msg_state);
+                if mode == ExecMode::CheckTx {
+                    // Refused by CheckTx, the tx never enters the mempool: its fee and
+                    // sequence must not count for the txs that follow it there.
+                    return TxOutcome::failed(&err, gas_limit, gas.consumed(), Vec::new());
+                }
                 TxOutcome::failed(&err, gas_limit, gas.consumed(), ante_events)
             }
         };

@@ -359,3 +359,15 @@ fn bank_and_auth_genesis_round_trip_and_supply_is_checked() {
     overflow["bank"]["balances"][0]["coins"] = json!([{ "denom": "uvrt", "amount": u128::MAX.to_string() }]);
     assert!(c.env.modules.validate_genesis(&overflow).unwrap_err().log().contains("overflow"));
 }
+
+#[test]
+fn a_tx_refused_by_check_tx_leaves_the_mempool_state_alone() {
+    let mut c = chain("");
+    let alice = key(1);
+    let before = c.snapshot();
+    let out = c.run(ExecMode::CheckTx, &TxSpec::send("999999999").build(&alice));
+    assert_eq!(out.code, 5);
+    assert_eq!(c.snapshot(), before, "no fee, no sequence for a tx the mempool refused");
+    // The next tx with the same sequence is still good.
+    assert!(c.run(ExecMode::CheckTx, &TxSpec::send("1").build(&alice)).is_ok());
+}
