@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/scripts/env.sh"
 . "$ROOT/localnet/lib.sh"
+VERITASD="${VERITASD_BIN:-$VERITASD}"
 DIR="$ROOT/localnet/.data/veritas-local-1"
 if [ "${1:-}" = "--dir" ]; then DIR="$2"; shift 2; fi
 [ $# -eq 2 ] || { echo "usage: localnet/node.sh [--dir DIR] <index> stop|start|kill" >&2; exit 2; }

@@ -34,7 +34,12 @@ mkdir -p "$DIR"; DIR="$(cd "$DIR" && pwd)"
 command -v python3 >/dev/null || { echo "up.sh: python3 is needed to read localnet/accounts.json" >&2; exit 1; }
 
 command -v cometbft >/dev/null || bash "$ROOT/scripts/install-cometbft.sh"
-(cd "$ROOT" && cargo build --release --locked -q --workspace)
+# VERITASD_BIN names a prebuilt binary (the tests pass theirs); otherwise build.
+if [ -n "${VERITASD_BIN:-}" ]; then
+  VERITASD="$VERITASD_BIN"
+else
+  (cd "$ROOT" && cargo build --release --locked -q --workspace)
+fi
 
 if [ ! -f "$DIR/localnet.env" ]; then
   rm -rf "${DIR:?}"/node*

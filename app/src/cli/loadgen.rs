@@ -181,7 +181,12 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(args.timeout);
     let mut pending = submitted_at.len();
     while pending > 0 && Instant::now() < deadline {
-        let latest = client.status()?.sync_info.latest_block_height.value();
+        // A node under load may drop a connection now and then: retry.
+        let Ok(status) = client.status() else {
+            std::thread::sleep(Duration::from_millis(100));
+            continue;
+        };
+        let latest = status.sync_info.latest_block_height.value();
         if height > latest {
             std::thread::sleep(Duration::from_millis(50));
             continue;
