@@ -64,7 +64,7 @@ fn four_validators_agree_under_load_and_faults() {
     // Mixed load over all four nodes, with node2 SIGKILLed in the middle of it.
     let nodes: Vec<String> = (0..4).map(|i| format!("http://127.0.0.1:{}", rpc_of(i))).collect();
     let home0 = dir.path().join("node0");
-    let mut load = Command::new(VERITASD)
+    let load = Command::new(VERITASD)
         .args(["loadgen", "--from", "alice", "--keyring-backend", "test", "--txs", "2000", "--accounts", "40", "--mixed", "--output", "json", "--timeout", "90"])
         .arg("--node")
         .arg(nodes.join(","))
