@@ -103,25 +103,8 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
         .account(address)?
         .with_context(|| format!("account {address} does not exist on chain {chain_id}: it must receive funds first"))?;
     let fee = Coins::parse(&flags.fees).map_err(|e| anyhow::anyhow!("invalid --fees: {}", e.log()))?;
-    let body = TxBody { messages, memo: flags.memo.clone(), ..Default::default() };
-    let pubkey = Any {
-        type_url: veritas_auth::SECP256K1_PUBKEY_TYPE_URL.into(),
-        value: PubKey { key: key.verifying_key().to_sec1_bytes().to_vec() }.encode_to_vec(),
-    };
-    let auth_info = |gas_limit: u64| AuthInfo {
-        signer_infos: vec![SignerInfo {
-            public_key: Some(pubkey.clone()),
-            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
-            sequence: account.sequence,
-        }],
-        fee: Some(Fee {
-            amount: fee.iter().map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect(),
-            gas_limit,
-            payer: String::new(),
-            granter: String::new(),
-        }),
-        ..Default::default()
-    };
+    let body = TxBody { messages: messages.clone(), memo: flags.memo.clone(), ..Default::default() };
+    let auth_info = |gas_limit: u64| auth_info(key, account.sequence, &fee, gas_limit);
     let gas_limit = if flags.gas == "auto" {
         let unsigned = TxRaw { body_bytes: body.encode_to_vec(), auth_info_bytes: auth_info(0).encode_to_vec(), signatures: vec![vec![]] };
         let request = SimulateRequest { tx_bytes: unsigned.encode_to_vec(), ..Default::default() };
@@ -135,15 +118,7 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
     } else {
         flags.gas.parse::<u64>().map_err(|_| anyhow::anyhow!("--gas must be a number or `auto`, not {:?}", flags.gas))?
     };
-    let body_bytes = body.encode_to_vec();
-    let auth_info_bytes = auth_info(gas_limit).encode_to_vec();
-    let doc = SignDoc {
-        body_bytes: body_bytes.clone(),
-        auth_info_bytes: auth_info_bytes.clone(),
-        chain_id: chain_id.clone(),
-        account_number: account.account_number,
-    };
-    let raw = sign_doc(key, doc);
+    let raw = sign_tx(key, &account, &chain_id, messages, &flags.fees, gas_limit, &flags.memo)?;
 
     if !flags.yes {
         eprintln!(
@@ -202,16 +177,28 @@ pub fn sign_tx(
     memo: &str,
 ) -> anyhow::Result<Vec<u8>> {
     let fee = Coins::parse(fees).map_err(|e| anyhow::anyhow!("invalid fees: {}", e.log()))?;
+    let body = TxBody { messages, memo: memo.to_owned(), ..Default::default() };
+    let auth_info = auth_info(key, account.sequence, &fee, gas_limit);
+    let doc = SignDoc {
+        body_bytes: body.encode_to_vec(),
+        auth_info_bytes: auth_info.encode_to_vec(),
+        chain_id: chain_id.to_owned(),
+        account_number: account.account_number,
+    };
+    Ok(sign_doc(key, doc))
+}
+
+/// One SIGN_MODE_DIRECT signer with its public key, paying `fee` for `gas_limit`.
+fn auth_info(key: &SigningKey, sequence: u64, fee: &Coins, gas_limit: u64) -> AuthInfo {
     let pubkey = Any {
         type_url: veritas_auth::SECP256K1_PUBKEY_TYPE_URL.into(),
         value: PubKey { key: key.verifying_key().to_sec1_bytes().to_vec() }.encode_to_vec(),
     };
-    let body = TxBody { messages, memo: memo.to_owned(), ..Default::default() };
-    let auth_info = AuthInfo {
+    AuthInfo {
         signer_infos: vec![SignerInfo {
             public_key: Some(pubkey),
             mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
-            sequence: account.sequence,
+            sequence,
         }],
         fee: Some(Fee {
             amount: fee.iter().map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect(),
@@ -220,12 +207,5 @@ pub fn sign_tx(
             granter: String::new(),
         }),
         ..Default::default()
-    };
-    let doc = SignDoc {
-        body_bytes: body.encode_to_vec(),
-        auth_info_bytes: auth_info.encode_to_vec(),
-        chain_id: chain_id.to_owned(),
-        account_number: account.account_number,
-    };
-    Ok(sign_doc(key, doc))
+    }
 }
