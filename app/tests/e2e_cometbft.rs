@@ -23,11 +23,28 @@ fn assert_headers_agree_with_app(node: &Node) {
 #[test]
 fn chain_reaches_height_5_and_survives_sigkill_of_the_app() {
     let node = Node::init("e2e-crash-1");
+    let funder = node.add_key("funder", FAUCET_MNEMONIC);
+    node.fund(&funder, "1000000000000uvrt");
     let mut app = node.start_app("app-1.log");
     node.wait_abci_listening();
     let mut comet = node.start_cometbft("cometbft-1.log");
     node.wait_height(5, Duration::from_secs(60));
     assert_headers_agree_with_app(&node);
+
+    // Keep transactions flowing, so every block changes state while the app is killed.
+    let load_log = std::fs::File::create(node.dir.path().join("loadgen.log")).unwrap();
+    let mut load = std::process::Command::new(VERITASD)
+        .args(["loadgen", "--from", "funder", "--keyring-backend", "test", "--txs", "4000", "--rate", "100"])
+        .args(["--accounts", "20", "--timeout", "5", "--node", &format!("http://127.0.0.1:{}", node.rpc_port), "--home"])
+        .arg(&node.home)
+        .stdout(load_log.try_clone().unwrap())
+        .stderr(load_log)
+        .spawn()
+        .unwrap();
+    let hash_before = rpc(node.rpc_port, "/abci_info").unwrap()["response"]["last_block_app_hash"].clone();
+    node.wait_height(latest_height(node.rpc_port).unwrap() + 3, Duration::from_secs(30));
+    let hash_after = rpc(node.rpc_port, "/abci_info").unwrap()["response"]["last_block_app_hash"].clone();
+    assert_ne!(hash_before, hash_after, "the load must change state");
 
     // Kill the app without warning, mid-chain, several times at different moments.
     for round in 0..3u32 {
@@ -51,6 +68,8 @@ fn chain_reaches_height_5_and_survives_sigkill_of_the_app() {
     }
 
     node.wait_height(10, Duration::from_secs(60));
+    let _ = load.kill();
+    let _ = load.wait();
     assert!(comet.is_running(), "cometbft stopped:\n{}", comet.log_text());
     assert_headers_agree_with_app(&node);
     // The last CometBFT never lost its app: no consensus failure at all.
