@@ -1,0 +1,12 @@
+//! Generates Rust types from `veritas/**/*.proto` with prost, parsing the files with
+//! protox (pure Rust: no `protoc` to install).
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let files = ["veritas/zkverify/v1/zkverify.proto"];
+    for file in files {
+        println!("cargo:rerun-if-changed={file}");
+    }
+    let descriptors = protox::compile(files, ["."])?;
+    prost_build::Config::new().compile_fds(descriptors)?;
+    Ok(())
+}
