@@ -98,12 +98,17 @@ for _ in $(seq 240); do
     if ! alive "$DIR/node$i/veritasd.pid" || ! alive "$DIR/node$i/cometbft.pid"; then
       echo "up.sh: node$i stopped; last log lines:" >&2
       tail -n 5 "$DIR/node$i/veritasd.log" "$DIR/node$i/cometbft.log" >&2
+      bash "$ROOT/localnet/down.sh" --dir "$DIR" >/dev/null   # leave nothing half-running
       exit 1
     fi
   done
   sleep 0.5
 done
-[ -n "$h" ] && [ "$h" -ge 2 ] || { echo "up.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2; exit 1; }
+if [ -z "$h" ] || [ "$h" -lt 2 ]; then
+  echo "up.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2
+  bash "$ROOT/localnet/down.sh" --dir "$DIR" >/dev/null
+  exit 1
+fi
 
 {
   printf '{"chain_id": "%s", "nodes": [' "$CHAIN_ID"

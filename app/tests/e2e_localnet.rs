@@ -57,8 +57,9 @@ fn four_validators_agree_under_load_and_faults() {
     let dir_s = dir.path().to_str().unwrap().to_owned();
     let base = free_base_port();
     let rpc_of = |i: u16| base + 10 * i + 7;
-    ok(script(&root, "up.sh", &["--validators", "4", "--chain-id", "e2e-local-1", "--dir", &dir_s, "--base-port", &base.to_string()]));
+    // Stops the nodes whatever happens below, even if up.sh itself fails half-way.
     let guard = DownOnDrop { root: root.clone(), dir: dir_s.clone() };
+    ok(script(&root, "up.sh", &["--validators", "4", "--chain-id", "e2e-local-1", "--dir", &dir_s, "--base-port", &base.to_string()]));
     let height = |i: u16| latest_height(rpc_of(i)).unwrap_or(0);
 
     // Mixed load over all four nodes, with node2 SIGKILLed in the middle of it.
