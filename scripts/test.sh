@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 command -v cometbft >/dev/null || { echo "test: cometbft missing; run scripts/setup.sh" >&2; exit 1; }
 export COMETBFT_BIN="$(command -v cometbft)"
 
+cargo fmt --all -- --check
 cargo build --release --locked --workspace --all-targets
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --release --locked --workspace --no-fail-fast

@@ -44,7 +44,10 @@ fn accounts() -> Vec<Account> {
             let key = SigningKey::from_slice(&seed).unwrap();
             let compressed = key.verifying_key().to_sec1_bytes().to_vec();
             let address = Address::from_secp256k1_pubkey(&compressed);
-            let pubkey = Any { type_url: "/cosmos.crypto.secp256k1.PubKey".into(), value: PubKey { key: compressed }.encode_to_vec() };
+            let pubkey = Any {
+                type_url: "/cosmos.crypto.secp256k1.PubKey".into(),
+                value: PubKey { key: compressed }.encode_to_vec(),
+            };
             Account { key, address, pubkey, number: 0, sequence: 0 }
         })
         .collect()
@@ -56,18 +59,32 @@ fn send(from: &mut Account, to: &Address) -> Vec<u8> {
         to_address: to.to_bech32(),
         amount: vec![Coin { denom: "uvrt".into(), amount: "1".into() }],
     };
-    let body = TxBody { messages: vec![Any { type_url: "/cosmos.bank.v1beta1.MsgSend".into(), value: msg.encode_to_vec() }], ..Default::default() };
+    let body = TxBody {
+        messages: vec![Any { type_url: "/cosmos.bank.v1beta1.MsgSend".into(), value: msg.encode_to_vec() }],
+        ..Default::default()
+    };
     let auth_info = AuthInfo {
         signer_infos: vec![SignerInfo {
             public_key: Some(from.pubkey.clone()),
-            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
+            mode_info: Some(ModeInfo {
+                sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })),
+            }),
             sequence: from.sequence,
         }],
-        fee: Some(Fee { amount: vec![Coin { denom: "uvrt".into(), amount: "2000".into() }], gas_limit: 100_000, ..Default::default() }),
+        fee: Some(Fee {
+            amount: vec![Coin { denom: "uvrt".into(), amount: "2000".into() }],
+            gas_limit: 100_000,
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let (body_bytes, auth_info_bytes) = (body.encode_to_vec(), auth_info.encode_to_vec());
-    let doc = SignDoc { body_bytes: body_bytes.clone(), auth_info_bytes: auth_info_bytes.clone(), chain_id: CHAIN.into(), account_number: from.number };
+    let doc = SignDoc {
+        body_bytes: body_bytes.clone(),
+        auth_info_bytes: auth_info_bytes.clone(),
+        chain_id: CHAIN.into(),
+        account_number: from.number,
+    };
     let sig: Signature = from.key.sign(&doc.encode_to_vec());
     let sig = sig.normalize_s().unwrap_or(sig);
     from.sequence += 1;
@@ -80,7 +97,8 @@ fn bank_sends(c: &mut Criterion) {
     }
     let dir = tempfile::tempdir().unwrap();
     let env = Arc::new(veritas_app::modules::tx_env(MinGasPrices::default()));
-    let storage = Storage::open(dir.path(), StorageConfig { substores: env.modules.substores(), keep_recent: 100 }).unwrap();
+    let storage =
+        Storage::open(dir.path(), StorageConfig { substores: env.modules.substores(), keep_recent: 100 }).unwrap();
     let mut node = Node::new(storage, env, Arc::new(OnceLock::new()));
     let mut accounts = accounts();
     let balances: Vec<_> = accounts

@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::{
-    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo,
-    RequestInitChain, RequestPrepareProposal, RequestProcessProposal, RequestQuery, ResponseCheckTx,
-    ResponseCommit, ResponseFinalizeBlock, ResponseInfo, ResponseInitChain, ResponsePrepareProposal,
-    ResponseProcessProposal, ResponseQuery,
+    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo, RequestInitChain,
+    RequestPrepareProposal, RequestProcessProposal, RequestQuery, ResponseCheckTx, ResponseCommit,
+    ResponseFinalizeBlock, ResponseInfo, ResponseInitChain, ResponsePrepareProposal, ResponseProcessProposal,
+    ResponseQuery,
 };
 
 use crate::fatal::fatal;
@@ -35,7 +35,12 @@ impl AbciApp {
         queries: QueryService,
         max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
     ) -> Self {
-        Self { node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))), mempool, queries: Arc::new(queries), max_block_bytes }
+        Self {
+            node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))),
+            mempool,
+            queries: Arc::new(queries),
+            max_block_bytes,
+        }
     }
 
     fn node(&self) -> MutexGuard<'_, Node> {
@@ -72,7 +77,10 @@ impl Application for AbciApp {
         let status = if proposal::within_block_limit(&request.txs, (self.max_block_bytes)()) {
             ProposalStatus::Accept
         } else {
-            tracing::warn!(height = request.height, "rejecting a proposal whose transactions exceed the block size limit");
+            tracing::warn!(
+                height = request.height,
+                "rejecting a proposal whose transactions exceed the block size limit"
+            );
             ProposalStatus::Reject
         };
         ResponseProcessProposal { status: status as i32 }

@@ -58,15 +58,22 @@ impl Client {
     }
 
     /// A gRPC-style ABCI query at the latest height; returns the response and its height.
-    pub fn query<Req: Message, Resp: Message + Default>(&self, path: &str, request: &Req) -> anyhow::Result<(Resp, u64)> {
+    pub fn query<Req: Message, Resp: Message + Default>(
+        &self,
+        path: &str,
+        request: &Req,
+    ) -> anyhow::Result<(Resp, u64)> {
         let response = self
             .runtime
             .block_on(self.rpc.abci_query(Some(path.to_owned()), request.encode_to_vec(), None, false))
             .map_err(|e| self.unreachable(e))?;
         if response.code.is_err() {
-            return Err(QueryError { code: response.code.value(), codespace: response.codespace, log: response.log }.into());
+            return Err(
+                QueryError { code: response.code.value(), codespace: response.codespace, log: response.log }.into()
+            );
         }
-        let decoded = Resp::decode(response.value.as_slice()).with_context(|| format!("cannot decode the answer to {path}"))?;
+        let decoded =
+            Resp::decode(response.value.as_slice()).with_context(|| format!("cannot decode the answer to {path}"))?;
         Ok((decoded, response.height.value()))
     }
 
@@ -83,7 +90,10 @@ impl Client {
         }
     }
 
-    pub fn broadcast_sync(&self, tx: Vec<u8>) -> anyhow::Result<tendermint_rpc::endpoint::broadcast::tx_sync::Response> {
+    pub fn broadcast_sync(
+        &self,
+        tx: Vec<u8>,
+    ) -> anyhow::Result<tendermint_rpc::endpoint::broadcast::tx_sync::Response> {
         self.runtime.block_on(self.rpc.broadcast_tx_sync(tx)).map_err(|e| self.unreachable(e))
     }
 

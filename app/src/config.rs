@@ -105,9 +105,9 @@ pub struct GasPrice {
 pub fn parse_gas_prices(text: &str) -> anyhow::Result<Vec<GasPrice>> {
     let mut prices = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let split = part.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(|| {
-            anyhow::anyhow!("gas price {part:?} has no denom (expected e.g. 0.025uvrt)")
-        })?;
+        let split = part
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| anyhow::anyhow!("gas price {part:?} has no denom (expected e.g. 0.025uvrt)"))?;
         let (amount, denom) = part.split_at(split);
         let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
         if int.is_empty() || frac.contains('.') || frac.len() > 18 {

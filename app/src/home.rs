@@ -18,8 +18,8 @@ impl Home {
         match flag {
             Some(path) => Ok(Self::new(path)),
             None => {
-                let home = std::env::var_os("HOME")
-                    .ok_or_else(|| anyhow::anyhow!("HOME is not set; pass --home DIR"))?;
+                let home =
+                    std::env::var_os("HOME").ok_or_else(|| anyhow::anyhow!("HOME is not set; pass --home DIR"))?;
                 Ok(Self::new(Path::new(&home).join(".veritas")))
             }
         }

@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
+use bip32::{DerivationPath, Language, Mnemonic, XPrv};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
-use bip32::{DerivationPath, Language, Mnemonic, XPrv};
 use k256::ecdsa::SigningKey;
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -86,7 +86,10 @@ impl Keyring {
     }
 
     fn path(&self, name: &str) -> anyhow::Result<PathBuf> {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || name.starts_with('.') {
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            || name.starts_with('.')
+        {
             bail!("invalid key name {name:?}: use letters, digits, '-', '_' and '.'");
         }
         Ok(self.dir.join(format!("{name}.json")))
@@ -102,11 +105,7 @@ impl Keyring {
         if let Some(other) = self.list()?.into_iter().find(|k| k.address == address) {
             bail!("this key is already stored as {:?}", other.name);
         }
-        let info = KeyInfo {
-            name: name.to_owned(),
-            address,
-            pubkey: hex::encode(key.verifying_key().to_sec1_bytes()),
-        };
+        let info = KeyInfo { name: name.to_owned(), address, pubkey: hex::encode(key.verifying_key().to_sec1_bytes()) };
         let secret = match self.backend {
             Backend::Test => Secret::Plain { private_key: hex::encode(key.to_bytes()) },
             Backend::File => encrypt(&key.to_bytes(), passphrase.context("the file keyring needs a passphrase")?)?,

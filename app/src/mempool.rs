@@ -35,7 +35,8 @@ impl Mempool {
             }
         }
         let state = guard.as_mut().expect("set above");
-        let block = BlockInfo { height: meta.height_of(latest + 1), time: Default::default(), chain_id: meta.chain_id.clone() };
+        let block =
+            BlockInfo { height: meta.height_of(latest + 1), time: Default::default(), chain_id: meta.chain_id.clone() };
         self.env.run(state, &block, ExecMode::CheckTx, raw, &PreverifiedSignatures::default()).into_check_tx()
     }
 

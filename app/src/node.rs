@@ -8,8 +8,7 @@
 use std::sync::{Arc, OnceLock};
 
 use tendermint_proto::v0_38::abci::{
-    ExecTxResult, RequestFinalizeBlock, RequestInitChain, ResponseCommit, ResponseFinalizeBlock,
-    ResponseInitChain,
+    ExecTxResult, RequestFinalizeBlock, RequestInitChain, ResponseCommit, ResponseFinalizeBlock, ResponseInitChain,
 };
 use veritas_framework::{BlockInfo, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Timestamp};
 use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
@@ -62,7 +61,10 @@ impl Node {
         let meta = ChainMeta { chain_id: request.chain_id.clone(), initial_height, max_block_bytes };
         if let Some(known) = self.meta.get() {
             if known.chain_id != meta.chain_id {
-                fatal(format!("InitChain is for chain {} but this node was started for {}", meta.chain_id, known.chain_id));
+                fatal(format!(
+                    "InitChain is for chain {} but this node was started for {}",
+                    meta.chain_id, known.chain_id
+                ));
             }
         }
 
@@ -72,7 +74,8 @@ impl Node {
             serde_json::from_slice(&request.app_state_bytes)
                 .unwrap_or_else(|e| fatal(format!("genesis app_state is not valid JSON: {e}")))
         };
-        let block = BlockInfo { height: initial_height, time: timestamp(request.time), chain_id: meta.chain_id.clone() };
+        let block =
+            BlockInfo { height: initial_height, time: timestamp(request.time), chain_id: meta.chain_id.clone() };
         let view = self.storage.view(None).unwrap_or_else(|e| fatal(format!("cannot read state: {e}")));
         let mut state = Overlay::new(view);
         let mut gas = GasMeter::infinite();
@@ -94,11 +97,8 @@ impl Node {
     }
 
     pub fn finalize_block(&mut self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {
-        let meta = self
-            .meta
-            .get()
-            .cloned()
-            .unwrap_or_else(|| fatal("FinalizeBlock before InitChain on an empty database"));
+        let meta =
+            self.meta.get().cloned().unwrap_or_else(|| fatal("FinalizeBlock before InitChain on an empty database"));
         let expected = meta.height_of(self.storage.latest_version().map_or(0, |v| v + 1));
         let height = u64::try_from(request.height).unwrap_or(0);
         if height != expected {
@@ -120,7 +120,9 @@ impl Node {
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.begin_block(ctx));
         let tx_results: Vec<ExecTxResult> = prepared_txs
             .into_iter()
-            .map(|checked| self.env.execute(&mut state, &block, ExecMode::Finalize, checked, &preverified).into_exec_result())
+            .map(|checked| {
+                self.env.execute(&mut state, &block, ExecMode::Finalize, checked, &preverified).into_exec_result()
+            })
             .collect();
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.end_block(ctx));
 
@@ -155,11 +157,13 @@ impl Node {
         let prepared = self.prepared.take().unwrap_or_else(|| fatal("Commit without a finalized block"));
         let version = prepared.version();
         let started = std::time::Instant::now();
-        self.storage
-            .commit(prepared)
-            .unwrap_or_else(|e| fatal(format!("cannot commit state version {version}: {e}")));
+        self.storage.commit(prepared).unwrap_or_else(|e| fatal(format!("cannot commit state version {version}: {e}")));
         if let Some(meta) = self.meta.get() {
-            tracing::info!(height = meta.height_of(version), write_ms = started.elapsed().as_millis() as u64, "committed block");
+            tracing::info!(
+                height = meta.height_of(version),
+                write_ms = started.elapsed().as_millis() as u64,
+                "committed block"
+            );
         }
         if let Some(mempool) = &self.mempool {
             mempool.reset();
@@ -280,7 +284,8 @@ mod tests {
     }
 
     fn count(h: &Harness, height: i64) -> (u64, i64) {
-        let r = h.queries.query(RequestQuery { path: "/test.counter.Query/Count".into(), height, ..Default::default() });
+        let r =
+            h.queries.query(RequestQuery { path: "/test.counter.Query/Count".into(), height, ..Default::default() });
         assert_eq!(r.code, 0, "{}", r.log);
         (u64::from_be_bytes(r.value.to_vec().try_into().unwrap()), r.height)
     }
@@ -352,9 +357,8 @@ mod tests {
         assert!(veritas_store::verify_existence(&root, "counter", b"count", &r.value, &proofs));
         assert!(!veritas_store::verify_existence(&root, "counter", b"count", &6u64.to_be_bytes(), &proofs));
 
-        let bad = |path: &str, height: i64| {
-            h.queries.query(RequestQuery { path: path.into(), height, ..Default::default() })
-        };
+        let bad =
+            |path: &str, height: i64| h.queries.query(RequestQuery { path: path.into(), height, ..Default::default() });
         assert_eq!(bad("store/nosuch/key", 0).code, 6);
         assert_eq!(bad("store/counter/key", 9).code, 26);
         assert_eq!(bad("store/counter/key", 3).code, 26, "before the initial height");

@@ -3,11 +3,11 @@
 
 use std::sync::{Arc, OnceLock};
 
-use tendermint_proto::v0_38::abci::{RequestInfo, RequestQuery, ResponseInfo, ResponseQuery};
-use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse, TxRaw};
 use prost::Message;
+use tendermint_proto::v0_38::abci::{RequestInfo, RequestQuery, ResponseInfo, ResponseQuery};
+use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 use veritas_framework::{sdk, BlockInfo, Error, ExecMode, QueryContext};
 use veritas_store::{Overlay, Storage, Version};
 
@@ -72,15 +72,18 @@ impl QueryService {
     fn answer(&self, request: &RequestQuery) -> Result<ResponseQuery, Error> {
         let path = request.path.as_str();
         if path == "app/version" || path == "/app/version" {
-            return Ok(ResponseQuery { value: env!("CARGO_PKG_VERSION").as_bytes().to_vec().into(), ..Default::default() });
+            return Ok(ResponseQuery {
+                value: env!("CARGO_PKG_VERSION").as_bytes().to_vec().into(),
+                ..Default::default()
+            });
         }
         let (meta, version) = self.resolve_height(request.height)?;
         let height = i64::try_from(meta.height_of(version)).unwrap_or(i64::MAX);
 
         if let Some(rest) = path.strip_prefix("/store/").or_else(|| path.strip_prefix("store/")) {
-            let substore = rest
-                .strip_suffix("/key")
-                .ok_or_else(|| sdk::unknown_request(format!("unsupported store query {path:?}; use store/<module>/key")))?;
+            let substore = rest.strip_suffix("/key").ok_or_else(|| {
+                sdk::unknown_request(format!("unsupported store query {path:?}; use store/<module>/key"))
+            })?;
             if !self.storage.substores().iter().any(|s| s == substore) {
                 return Err(sdk::unknown_request(format!("no store named {substore:?}")));
             }
@@ -88,7 +91,11 @@ impl QueryService {
             if request.prove {
                 let proof = self.storage.get_with_proof(substore, &key, version)?;
                 let ops = vec![
-                    ProofOp { r#type: PROOF_OP_TYPE.into(), key: key.clone(), data: prost::Message::encode_to_vec(&proof.substore_proof) },
+                    ProofOp {
+                        r#type: PROOF_OP_TYPE.into(),
+                        key: key.clone(),
+                        data: prost::Message::encode_to_vec(&proof.substore_proof),
+                    },
                     ProofOp {
                         r#type: PROOF_OP_TYPE.into(),
                         key: substore.as_bytes().to_vec(),
@@ -104,7 +111,12 @@ impl QueryService {
                 });
             }
             let value = self.storage.get(substore, &key, version)?;
-            return Ok(ResponseQuery { key: key.into(), value: value.unwrap_or_default().into(), height, ..Default::default() });
+            return Ok(ResponseQuery {
+                key: key.into(),
+                value: value.unwrap_or_default().into(),
+                height,
+                ..Default::default()
+            });
         }
 
         if path == SIMULATE {
@@ -126,7 +138,8 @@ impl QueryService {
     /// would, without signature checks or gas limit, and reports gas and result.
     #[allow(deprecated)] // SimulateRequest.tx and Result.data: still sent by older clients.
     fn simulate(&self, meta: &ChainMeta, version: Version, data: &[u8]) -> Result<ResponseQuery, Error> {
-        let request = SimulateRequest::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode SimulateRequest: {e}")))?;
+        let request = SimulateRequest::decode(data)
+            .map_err(|e| sdk::invalid_request(format!("cannot decode SimulateRequest: {e}")))?;
         let raw = if !request.tx_bytes.is_empty() {
             request.tx_bytes
         } else if let Some(tx) = request.tx {
@@ -140,7 +153,11 @@ impl QueryService {
             return Err(sdk::invalid_request("empty txBytes is not allowed"));
         };
         let mut state = Overlay::new(self.storage.view(Some(version))?);
-        let block = BlockInfo { height: meta.height_of(version) + 1, time: Default::default(), chain_id: meta.chain_id.clone() };
+        let block = BlockInfo {
+            height: meta.height_of(version) + 1,
+            time: Default::default(),
+            chain_id: meta.chain_id.clone(),
+        };
         let outcome = self.env.run(&mut state, &block, ExecMode::Simulate, &raw, &PreverifiedSignatures::default());
         if !outcome.is_ok() {
             return Err(Error::new(outcome.codespace, outcome.code, outcome.log));
@@ -179,9 +196,9 @@ impl QueryService {
                 "cannot query with height in the future; please provide a valid height (latest is {latest_height})"
             )));
         }
-        let version = meta
-            .version_of(height)
-            .ok_or_else(|| sdk::invalid_height(format!("height {height} is before the chain's initial height {}", meta.initial_height)))?;
+        let version = meta.version_of(height).ok_or_else(|| {
+            sdk::invalid_height(format!("height {height} is before the chain's initial height {}", meta.initial_height))
+        })?;
         let earliest = self.storage.earliest_version();
         if version < earliest {
             return Err(sdk::invalid_height(format!(

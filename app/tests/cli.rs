@@ -40,7 +40,8 @@ fn init_writes_app_and_cometbft_config() {
     assert!(comet.contains(&format!("proxy_app = \"tcp://127.0.0.1:{}\"", node.abci_port)), "{comet}");
     assert!(comet.contains("indexer = \"kv\""));
     let genesis: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(node.home.join("cometbft/config/genesis.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(node.home.join("cometbft/config/genesis.json")).unwrap())
+            .unwrap();
     assert_eq!(genesis["chain_id"], "cli-init-1");
     assert!(genesis["app_state"].is_object());
     assert!(node.home.join("cometbft/config/priv_validator_key.json").is_file());
@@ -50,11 +51,8 @@ fn init_writes_app_and_cometbft_config() {
     assert!(out.status.success(), "{}", stderr(&out));
 
     // A second init refuses to clobber the home.
-    let again = Command::new(VERITASD)
-        .args(["init", "x", "--home", home])
-        .env("COMETBFT_BIN", cometbft())
-        .output()
-        .unwrap();
+    let again =
+        Command::new(VERITASD).args(["init", "x", "--home", home]).env("COMETBFT_BIN", cometbft()).output().unwrap();
     assert!(one_line_error(&again).contains("already initialised"));
 }
 
@@ -80,7 +78,8 @@ fn unreadable_config_and_invalid_genesis_are_reported() {
     std::fs::write(&app_toml, good).unwrap();
 
     let genesis_path = node.home.join("cometbft/config/genesis.json");
-    let mut genesis: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&genesis_path).unwrap()).unwrap();
+    let mut genesis: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&genesis_path).unwrap()).unwrap();
     genesis["app_state"]["nosuchmodule"] = serde_json::json!({});
     std::fs::write(&genesis_path, genesis.to_string()).unwrap();
     let line = one_line_error(&veritasd(&["genesis", "validate", "--home", home]));
@@ -108,7 +107,8 @@ fn state_of_another_chain_is_refused() {
     app.kill9();
 
     let genesis_path = node.home.join("cometbft/config/genesis.json");
-    let mut genesis: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&genesis_path).unwrap()).unwrap();
+    let mut genesis: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&genesis_path).unwrap()).unwrap();
     genesis["chain_id"] = "cli-chain-b".into();
     std::fs::write(&genesis_path, genesis.to_string()).unwrap();
     let line = one_line_error(&veritasd(&["start", "--home", node.home.to_str().unwrap()]));

@@ -14,7 +14,8 @@ fn json(out: &std::process::Output) -> Value {
         String::from_utf8_lossy(&out.stderr),
         String::from_utf8_lossy(&out.stdout)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
@@ -42,8 +43,22 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
 
     let send = |amount: &str, fees: &str| {
         node.cli(&[
-            "tx", "bank", "send", "faucet", &bob, amount, "--keyring-backend", "test", "--node", &rpc, "--fees", fees,
-            "-y", "--wait", "--output", "json",
+            "tx",
+            "bank",
+            "send",
+            "faucet",
+            &bob,
+            amount,
+            "--keyring-backend",
+            "test",
+            "--node",
+            &rpc,
+            "--fees",
+            fees,
+            "-y",
+            "--wait",
+            "--output",
+            "json",
         ])
     };
     let sent = json(&send("250uvrt", "5000uvrt"));
@@ -54,7 +69,8 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
 
     let balances = json(&veritasd(&["q", "bank", "balances", &bob, "--node", &rpc, "--output", "json"]));
     assert_eq!(balances["balances"][0]["amount"], "250", "{balances}");
-    let faucet_balance = json(&veritasd(&["q", "bank", "balances", &faucet, "--denom", "uvrt", "--node", &rpc, "--output", "json"]));
+    let faucet_balance =
+        json(&veritasd(&["q", "bank", "balances", &faucet, "--denom", "uvrt", "--node", &rpc, "--output", "json"]));
     assert_eq!(faucet_balance["balance"]["amount"], (1_000_000 - 250 - 5000).to_string());
     let account = json(&veritasd(&["q", "auth", "account", &faucet, "--node", &rpc, "--output", "json"]));
     assert_eq!(account["sequence"], "1");
@@ -67,8 +83,24 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
 
     // Automatic gas through simulation.
     let auto = node.cli(&[
-        "tx", "bank", "send", "faucet", &bob, "1uvrt", "--keyring-backend", "test", "--node", &rpc, "--gas", "auto",
-        "--fees", "10000uvrt", "-y", "--wait", "--output", "json",
+        "tx",
+        "bank",
+        "send",
+        "faucet",
+        &bob,
+        "1uvrt",
+        "--keyring-backend",
+        "test",
+        "--node",
+        &rpc,
+        "--gas",
+        "auto",
+        "--fees",
+        "10000uvrt",
+        "-y",
+        "--wait",
+        "--output",
+        "json",
     ]);
     assert_eq!(json(&auto)["code"], 0);
 
@@ -83,5 +115,9 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     let nobody = json(&node.cli(&["keys", "add", "nobody", "--keyring-backend", "test", "--output", "json"]));
     let missing = veritasd(&["q", "auth", "account", nobody["address"].as_str().unwrap(), "--node", &rpc]);
     assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"), "{}", String::from_utf8_lossy(&missing.stderr));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("not found"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
 }

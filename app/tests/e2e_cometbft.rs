@@ -35,7 +35,15 @@ fn chain_reaches_height_5_and_survives_sigkill_of_the_app() {
     let load_log = std::fs::File::create(node.dir.path().join("loadgen.log")).unwrap();
     let mut load = std::process::Command::new(VERITASD)
         .args(["loadgen", "--from", "funder", "--keyring-backend", "test", "--txs", "4000", "--rate", "100"])
-        .args(["--accounts", "20", "--timeout", "5", "--node", &format!("http://127.0.0.1:{}", node.rpc_port), "--home"])
+        .args([
+            "--accounts",
+            "20",
+            "--timeout",
+            "5",
+            "--node",
+            &format!("http://127.0.0.1:{}", node.rpc_port),
+            "--home",
+        ])
         .arg(&node.home)
         .stdout(load_log.try_clone().unwrap())
         .stderr(load_log)

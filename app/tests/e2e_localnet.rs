@@ -30,7 +30,8 @@ fn ok(out: std::process::Output) -> String {
 /// A base port with 40 free ports above it, below the kernel's ephemeral range (32768+)
 /// so outgoing connections cannot take them while the nodes start.
 fn free_base_port() -> u16 {
-    let mut seed = std::process::id() as u64 ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let mut seed = std::process::id() as u64
+        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     for _ in 0..100 {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let base = 20000 + ((seed >> 33) % 1200) as u16 * 10;
@@ -59,14 +60,33 @@ fn four_validators_agree_under_load_and_faults() {
     let rpc_of = |i: u16| base + 10 * i + 7;
     // Stops the nodes whatever happens below, even if up.sh itself fails half-way.
     let guard = DownOnDrop { root: root.clone(), dir: dir_s.clone() };
-    ok(script(&root, "up.sh", &["--validators", "4", "--chain-id", "e2e-local-1", "--dir", &dir_s, "--base-port", &base.to_string()]));
+    ok(script(
+        &root,
+        "up.sh",
+        &["--validators", "4", "--chain-id", "e2e-local-1", "--dir", &dir_s, "--base-port", &base.to_string()],
+    ));
     let height = |i: u16| latest_height(rpc_of(i)).unwrap_or(0);
 
     // Mixed load over all four nodes, with node2 SIGKILLed in the middle of it.
     let nodes: Vec<String> = (0..4).map(|i| format!("http://127.0.0.1:{}", rpc_of(i))).collect();
     let home0 = dir.path().join("node0");
     let load = Command::new(VERITASD)
-        .args(["loadgen", "--from", "alice", "--keyring-backend", "test", "--txs", "2000", "--accounts", "40", "--mixed", "--output", "json", "--timeout", "90"])
+        .args([
+            "loadgen",
+            "--from",
+            "alice",
+            "--keyring-backend",
+            "test",
+            "--txs",
+            "2000",
+            "--accounts",
+            "40",
+            "--mixed",
+            "--output",
+            "json",
+            "--timeout",
+            "90",
+        ])
         .arg("--node")
         .arg(nodes.join(","))
         .arg("--home")

@@ -104,7 +104,8 @@ impl Coins {
 
     /// Adds `other`, failing on overflow.
     pub fn checked_add(&self, other: &Coins) -> Result<Coins, Error> {
-        let mut out: std::collections::BTreeMap<&str, u128> = self.0.iter().map(|c| (c.denom.as_str(), c.amount)).collect();
+        let mut out: std::collections::BTreeMap<&str, u128> =
+            self.0.iter().map(|c| (c.denom.as_str(), c.amount)).collect();
         for coin in &other.0 {
             let entry = out.entry(coin.denom.as_str()).or_insert(0);
             *entry = entry
@@ -153,6 +154,9 @@ mod tests {
         assert!(Coins::new(vec![Coin::new("zzz", 1), Coin::new("aaa", 1)]).is_err());
         let max = Coins::new(vec![Coin::new("uvrt", u128::MAX)]).unwrap();
         assert!(max.checked_add(&Coins::parse("1uvrt").unwrap()).is_err());
-        assert_eq!(Coins::parse("1uvrt").unwrap().checked_add(&Coins::parse("2abc,2uvrt").unwrap()).unwrap().to_string(), "2abc,3uvrt");
+        assert_eq!(
+            Coins::parse("1uvrt").unwrap().checked_add(&Coins::parse("2abc,2uvrt").unwrap()).unwrap().to_string(),
+            "2abc,3uvrt"
+        );
     }
 }

@@ -177,12 +177,7 @@ impl ReadOnlyKvStore<'_> {
         Ok(self.state.get(self.substore, key)?)
     }
 
-    pub fn scan(
-        &self,
-        prefix: &[u8],
-        start: Option<&[u8]>,
-        limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    pub fn scan(&self, prefix: &[u8], start: Option<&[u8]>, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
         Ok(self.state.scan(self.substore, prefix, start, limit)?)
     }
 }
@@ -191,8 +186,7 @@ impl ReadOnlyKvStore<'_> {
 /// keeper's read logic is written once.
 pub trait StoreRead {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
-    fn scan(&mut self, prefix: &[u8], start: Option<&[u8]>, limit: usize)
-        -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error>;
+    fn scan(&mut self, prefix: &[u8], start: Option<&[u8]>, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error>;
 
     /// Every entry under `prefix`, in key order, read in pages (for genesis export).
     fn scan_all(&mut self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {

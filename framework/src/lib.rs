@@ -21,7 +21,9 @@ mod module_set;
 
 pub use address::{Address, BECH32_PREFIX};
 pub use coins::{parse_amount, validate_denom, Coin, Coins};
-pub use context::{BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead, Timestamp};
+pub use context::{
+    BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead, Timestamp,
+};
 pub use error::{sdk, Error};
 pub use events::{Event, EventAttribute};
 pub use gas::{GasMeter, KvGasConfig, KV_GAS};

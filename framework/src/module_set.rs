@@ -72,9 +72,9 @@ impl ModuleSet {
             return Err(sdk::invalid_request(format!("app_state has a section for unknown module {unknown:?}")));
         }
         for module in &self.modules {
-            let section = sections
-                .get(module.name())
-                .ok_or_else(|| sdk::invalid_request(format!("app_state has no section for module {}", module.name())))?;
+            let section = sections.get(module.name()).ok_or_else(|| {
+                sdk::invalid_request(format!("app_state has no section for module {}", module.name()))
+            })?;
             module.validate_genesis(section).map_err(|e| e.context(format!("genesis of module {}", module.name())))?;
         }
         Ok(())
@@ -123,10 +123,8 @@ impl ModuleSet {
     }
 
     pub fn query(&self, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
-        let index = self
-            .query_routes
-            .get(path)
-            .ok_or_else(|| sdk::unknown_request(format!("unknown query path {path}")))?;
+        let index =
+            self.query_routes.get(path).ok_or_else(|| sdk::unknown_request(format!("unknown query path {path}")))?;
         self.modules[*index].query(ctx, path, data)
     }
 
@@ -145,8 +143,7 @@ impl ModuleSet {
     }
 
     fn route_msg(&self, type_url: &str) -> Result<&dyn Module, Error> {
-        self.msg_handler(type_url)
-            .ok_or_else(|| sdk::unknown_request(format!("unrecognized message type: {type_url}")))
+        self.msg_handler(type_url).ok_or_else(|| sdk::unknown_request(format!("unrecognized message type: {type_url}")))
     }
 }
 

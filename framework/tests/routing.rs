@@ -133,12 +133,8 @@ fn unknown_routes_are_clear_errors() {
 #[test]
 fn duplicate_names_and_routes_are_refused() {
     assert!(ModuleSet::new(vec![alpha(), alpha()]).is_err());
-    let clash: Arc<dyn Module> = Arc::new(Recorder {
-        name: "gamma",
-        key: StoreKey::new("gamma"),
-        msgs: &["/test.alpha.Set"],
-        queries: &[],
-    });
+    let clash: Arc<dyn Module> =
+        Arc::new(Recorder { name: "gamma", key: StoreKey::new("gamma"), msgs: &["/test.alpha.Set"], queries: &[] });
     let err = ModuleSet::new(vec![alpha(), clash]).err().unwrap();
     assert!(err.log().contains("claimed by alpha and gamma"), "{}", err.log());
 }

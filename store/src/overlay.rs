@@ -90,23 +90,17 @@ impl<R: KvRead> KvRead for Overlay<R> {
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
         let after = |k: &[u8]| start.is_none_or(|s| k >= s);
-        let mine: Vec<(&[u8], Option<&[u8]>)> =
-            self.writes.range(substore, prefix).filter(|(k, _)| after(k)).collect();
+        let mine: Vec<(&[u8], Option<&[u8]>)> = self.writes.range(substore, prefix).filter(|(k, _)| after(k)).collect();
         // Deletions here may hide parent entries, so ask the parent for enough extra.
         let hidden = mine.iter().filter(|(_, v)| v.is_none()).count();
-        let from_parent =
-            self.parent.scan(substore, prefix, start, limit.saturating_add(hidden))?;
+        let from_parent = self.parent.scan(substore, prefix, start, limit.saturating_add(hidden))?;
 
         let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> =
             from_parent.into_iter().map(|(k, v)| (k, Some(v))).collect();
         for (k, v) in mine {
             merged.insert(k.to_vec(), v.map(<[u8]>::to_vec));
         }
-        Ok(merged
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .take(limit)
-            .collect())
+        Ok(merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).take(limit).collect())
     }
 }
 

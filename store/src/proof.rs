@@ -54,7 +54,13 @@ pub fn verify_existence(
     let Some(ics23::commitment_proof::Proof::Exist(exist)) = &proofs[0].proof else { return false };
     let Ok(substore_root) = ics23::calculate_existence_root::<HostFunctionsManager>(exist) else { return false };
     ics23::verify_membership::<HostFunctionsManager>(&proofs[0], &spec, &substore_root, key, value)
-        && ics23::verify_membership::<HostFunctionsManager>(&proofs[1], &spec, &app_hash.to_vec(), substore.as_bytes(), &substore_root)
+        && ics23::verify_membership::<HostFunctionsManager>(
+            &proofs[1],
+            &spec,
+            &app_hash.to_vec(),
+            substore.as_bytes(),
+            &substore_root,
+        )
 }
 
 /// Verifies that `key` is absent from `substore` (whose root is `substore_root`) under `app_hash`.
@@ -67,5 +73,11 @@ pub fn verify_nonexistence(
 ) -> bool {
     let spec = proof_spec();
     ics23::verify_non_membership::<HostFunctionsManager>(&proofs[0], &spec, &substore_root.to_vec(), key)
-        && ics23::verify_membership::<HostFunctionsManager>(&proofs[1], &spec, &app_hash.to_vec(), substore.as_bytes(), substore_root)
+        && ics23::verify_membership::<HostFunctionsManager>(
+            &proofs[1],
+            &spec,
+            &app_hash.to_vec(),
+            substore.as_bytes(),
+            substore_root,
+        )
 }

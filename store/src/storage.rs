@@ -75,10 +75,7 @@ impl PreparedCommit {
 
 impl std::fmt::Debug for PreparedCommit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PreparedCommit")
-            .field("version", &self.version)
-            .field("root", &hex::encode(self.root))
-            .finish()
+        f.debug_struct("PreparedCommit").field("version", &self.version).field("root", &hex::encode(self.root)).finish()
     }
 }
 
@@ -105,7 +102,8 @@ impl Storage {
                 None => Ok(None),
             }
         };
-        let versions = Versions { latest: meta(META_LATEST_VERSION)?, earliest: meta(META_EARLIEST_VERSION)?.unwrap_or(0) };
+        let versions =
+            Versions { latest: meta(META_LATEST_VERSION)?, earliest: meta(META_EARLIEST_VERSION)?.unwrap_or(0) };
         Ok(Self {
             inner: Arc::new(Inner { db, substores, keep_recent: config.keep_recent, versions: RwLock::new(versions) }),
         })
@@ -141,7 +139,12 @@ impl Storage {
 
     /// The value of `key` at `version` through a point lookup in the `latest` index,
     /// if `version` is still the latest; `None` means "use the versioned read".
-    fn get_if_latest(&self, substore: &str, key: &[u8], version: Version) -> Option<Result<Option<Vec<u8>>, StoreError>> {
+    fn get_if_latest(
+        &self,
+        substore: &str,
+        key: &[u8],
+        version: Version,
+    ) -> Option<Result<Option<Vec<u8>>, StoreError>> {
         let versions = self.inner.versions.read().expect("versions lock poisoned");
         if versions.latest != Some(version) {
             return None;
@@ -290,7 +293,8 @@ impl Storage {
                     stale.push((STALE_VALUE, layout::value_key(name, *key_hash, *previous)));
                 }
             }
-            for (((key, value), key_hash), previous) in changes.iter().zip(&computed.key_hashes).zip(&computed.previous) {
+            for (((key, value), key_hash), previous) in changes.iter().zip(&computed.key_hashes).zip(&computed.previous)
+            {
                 match value {
                     Some(v) => {
                         // A key seen before already has its preimage.
@@ -467,7 +471,8 @@ impl Storage {
         let start = (earliest + 1).to_be_bytes();
         for entry in db.iterator_cf(stale_cf, IteratorMode::From(&start, Direction::Forward)) {
             let (k, _) = entry?;
-            let since = k.get(..8).and_then(layout::decode_u64).ok_or_else(|| StoreError::Corrupt("short stale key".into()))?;
+            let since =
+                k.get(..8).and_then(layout::decode_u64).ok_or_else(|| StoreError::Corrupt("short stale key".into()))?;
             if since > cutoff {
                 break;
             }

@@ -65,13 +65,19 @@ impl TreeReader for RocksTreeReader<'_> {
 
 impl HasPreimage for RocksTreeReader<'_> {
     fn preimage(&self, key_hash: KeyHash) -> anyhow::Result<Option<Vec<u8>>> {
-        let cf = self.db.cf_handle(CF_PREIMAGES).ok_or_else(|| anyhow::anyhow!("missing column family {CF_PREIMAGES}"))?;
+        let cf =
+            self.db.cf_handle(CF_PREIMAGES).ok_or_else(|| anyhow::anyhow!("missing column family {CF_PREIMAGES}"))?;
         Ok(self.db.get_cf(cf, layout::preimage_key(self.tree, key_hash))?)
     }
 }
 
 /// The newest value of `key_hash` in `tree` written at or before `max_version`.
-pub(crate) fn read_value(db: &DB, tree: &str, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+pub(crate) fn read_value(
+    db: &DB,
+    tree: &str,
+    max_version: Version,
+    key_hash: KeyHash,
+) -> anyhow::Result<Option<OwnedValue>> {
     Ok(latest_entry(db, tree, max_version, key_hash)?.and_then(|(_, raw)| layout::decode_value(&raw)))
 }
 

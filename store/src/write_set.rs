@@ -23,10 +23,7 @@ impl WriteSet {
 
     /// `Some(Some(v))` written, `Some(None)` deleted, `None` untouched here.
     pub fn get(&self, substore: &str, key: &[u8]) -> Option<Option<&[u8]>> {
-        self.substores
-            .get(substore)
-            .and_then(|m| m.get(key))
-            .map(|v| v.as_deref())
+        self.substores.get(substore).and_then(|m| m.get(key)).map(|v| v.as_deref())
     }
 
     /// Writes of one substore whose key starts with `prefix`, in key order.

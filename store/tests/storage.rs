@@ -150,7 +150,10 @@ fn pruning_keeps_only_recent_versions_and_reclaims_space() {
     let mut roots = Vec::new();
     for i in 0..40u32 {
         let v = i.to_string();
-        roots.push(commit(&storage, &[("bank", "hot", Some(v.as_str())), ("bank", &format!("cold{}", i % 4), Some("c"))]));
+        roots.push(commit(
+            &storage,
+            &[("bank", "hot", Some(v.as_str())), ("bank", &format!("cold{}", i % 4), Some("c"))],
+        ));
     }
     assert_eq!(storage.latest_version(), Some(39));
     assert_eq!(storage.earliest_version(), 37);
@@ -182,13 +185,16 @@ fn pruning_keeps_only_recent_versions_and_reclaims_space() {
 fn scans_merge_overlays_in_key_order() {
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::open(dir.path(), config(0)).unwrap();
-    commit(&storage, &[
-        ("bank", "bal/a", Some("1")),
-        ("bank", "bal/b", Some("2")),
-        ("bank", "bal/c", Some("3")),
-        ("bank", "supply", Some("6")),
-        ("ibc", "bal/z", Some("0")),
-    ]);
+    commit(
+        &storage,
+        &[
+            ("bank", "bal/a", Some("1")),
+            ("bank", "bal/b", Some("2")),
+            ("bank", "bal/c", Some("3")),
+            ("bank", "supply", Some("6")),
+            ("ibc", "bal/z", Some("0")),
+        ],
+    );
     let view = storage.view(None).unwrap();
     let mut block = Overlay::new(&view);
     block.delete("bank", b"bal/a".to_vec());
@@ -200,7 +206,10 @@ fn scans_merge_overlays_in_key_order() {
     assert_eq!(keys(block.scan("bank", b"bal/", None, 2).unwrap()), ["bal/b", "bal/bb"]);
     assert_eq!(keys(block.scan("bank", b"bal/", Some(b"bal/bb"), 10).unwrap()), ["bal/bb", "bal/c"]);
     assert_eq!(keys(block.scan("bank", b"bal/", Some(b"bal/bb\0"), 10).unwrap()), ["bal/c"]);
-    assert_eq!(keys(storage.view(None).unwrap().scan("bank", b"bal/", Some(b"bal/b"), 10).unwrap()), ["bal/b", "bal/c"]);
+    assert_eq!(
+        keys(storage.view(None).unwrap().scan("bank", b"bal/", Some(b"bal/b"), 10).unwrap()),
+        ["bal/b", "bal/c"]
+    );
     let mut tx = Overlay::new(&block);
     tx.put("bank", b"bal/a".to_vec(), b"5".to_vec());
     assert_eq!(keys(tx.scan("bank", b"bal/", None, 10).unwrap()), ["bal/a", "bal/b", "bal/bb", "bal/c"]);

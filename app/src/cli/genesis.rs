@@ -46,26 +46,37 @@ pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
             let path = home.genesis();
             let genesis = read_genesis(&path)?;
             validate(&genesis).with_context(|| format!("{} is invalid", path.display()))?;
-            println!("{} is a valid genesis for chain {}", path.display(), genesis["chain_id"].as_str().unwrap_or_default());
+            println!(
+                "{} is a valid genesis for chain {}",
+                path.display(),
+                genesis["chain_id"].as_str().unwrap_or_default()
+            );
             Ok(())
         }
         GenesisCommand::AddValidator { key_file, power, name, home } => {
             let home = Home::resolve(home.home)?;
             let key: Value = read_genesis(&key_file).with_context(|| "cannot read the validator key file")?;
             let (Some(address), Some(pub_key)) = (key["address"].as_str(), key.get("pub_key")) else {
-                anyhow::bail!("{} is not a CometBFT priv_validator_key.json (no address or pub_key)", key_file.display());
+                anyhow::bail!(
+                    "{} is not a CometBFT priv_validator_key.json (no address or pub_key)",
+                    key_file.display()
+                );
             };
             if power == 0 {
                 anyhow::bail!("--power must be positive");
             }
             let path = home.genesis();
             let mut genesis = read_genesis(&path)?;
-            let validators = genesis["validators"].as_array_mut().ok_or_else(|| anyhow::anyhow!("genesis has no validators list"))?;
+            let validators = genesis["validators"]
+                .as_array_mut()
+                .ok_or_else(|| anyhow::anyhow!("genesis has no validators list"))?;
             if validators.iter().any(|v| v["address"] == address) {
                 println!("validator {address} is already in {}", path.display());
                 return Ok(());
             }
-            validators.push(serde_json::json!({ "address": address, "pub_key": pub_key, "power": power.to_string(), "name": name }));
+            validators.push(
+                serde_json::json!({ "address": address, "pub_key": pub_key, "power": power.to_string(), "name": name }),
+            );
             std::fs::write(&path, serde_json::to_string_pretty(&genesis)? + "\n")
                 .with_context(|| format!("cannot write {}", path.display()))?;
             println!("added validator {address} (power {power}) to {}", path.display());
@@ -77,7 +88,8 @@ pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
                 Ok(address) => address.to_bech32(),
                 Err(_) => keyring.keyring()?.find(&address_or_key)?.address,
             };
-            let coins = veritas_framework::Coins::parse(&coins).map_err(|e| anyhow::anyhow!("invalid coins: {}", e.log()))?;
+            let coins =
+                veritas_framework::Coins::parse(&coins).map_err(|e| anyhow::anyhow!("invalid coins: {}", e.log()))?;
             let path = home.genesis();
             let mut genesis = read_genesis(&path)?;
             add_balance(&mut genesis, &address, &coins)?;
@@ -99,12 +111,18 @@ fn add_balance(genesis: &mut Value, address: &str, coins: &veritas_framework::Co
     let parse = |list: &Value| -> anyhow::Result<veritas_framework::Coins> {
         let text: Vec<String> = list
             .as_array()
-            .map(|l| l.iter().map(|c| format!("{}{}", c["amount"].as_str().unwrap_or(""), c["denom"].as_str().unwrap_or(""))).collect())
+            .map(|l| {
+                l.iter()
+                    .map(|c| format!("{}{}", c["amount"].as_str().unwrap_or(""), c["denom"].as_str().unwrap_or("")))
+                    .collect()
+            })
             .unwrap_or_default();
         veritas_framework::Coins::parse(&text.join(",")).map_err(|e| anyhow::anyhow!("{}", e.log()))
     };
     let to_json = |c: &veritas_framework::Coins| -> Value {
-        Value::Array(c.iter().map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount.to_string() })).collect())
+        Value::Array(
+            c.iter().map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount.to_string() })).collect(),
+        )
     };
     let mut updated = Vec::new();
     let mut found = false;
@@ -167,7 +185,10 @@ mod tests {
     fn genesis_checks_name_the_problem() {
         let defaults = crate::modules::module_set().default_genesis();
         validate(&json!({ "chain_id": "veritas-local-1", "app_state": defaults })).unwrap();
-        assert!(validate(&json!({ "chain_id": "veritas-local-1", "app_state": {} })).unwrap_err().to_string().contains("no section"));
+        assert!(validate(&json!({ "chain_id": "veritas-local-1", "app_state": {} }))
+            .unwrap_err()
+            .to_string()
+            .contains("no section"));
         let err = validate(&json!({ "app_state": {} })).unwrap_err().to_string();
         assert!(err.contains("chain_id"), "{err}");
         let err = validate(&json!({ "chain_id": "x", "initial_height": "0" })).unwrap_err().to_string();

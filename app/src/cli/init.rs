@@ -81,7 +81,10 @@ fn run_cometbft_init(cometbft: &Path, cometbft_home: &Path) -> anyhow::Result<()
     })?;
     let found = String::from_utf8_lossy(&version.stdout).trim().to_owned();
     if !found.starts_with("0.38.") {
-        anyhow::bail!("{} is CometBFT {found:?}; Veritas needs v0.38 (tested with v{COMETBFT_VERSION})", cometbft.display());
+        anyhow::bail!(
+            "{} is CometBFT {found:?}; Veritas needs v0.38 (tested with v{COMETBFT_VERSION})",
+            cometbft.display()
+        );
     }
     let out = Command::new(cometbft)
         .arg("init")

@@ -98,7 +98,11 @@ pub fn run(cmd: KeysCommand, args: KeyringArgs) -> anyhow::Result<()> {
             }
         }
         KeysCommand::List => {
-            let keys: Vec<_> = keyring.list()?.into_iter().map(|k| json!({ "name": k.name, "type": "local", "address": k.address, "pubkey": k.pubkey })).collect();
+            let keys: Vec<_> = keyring
+                .list()?
+                .into_iter()
+                .map(|k| json!({ "name": k.name, "type": "local", "address": k.address, "pubkey": k.pubkey }))
+                .collect();
             print(args.output, &serde_json::Value::Array(keys));
         }
         KeysCommand::Show { name, address } => {
@@ -106,7 +110,10 @@ pub fn run(cmd: KeysCommand, args: KeyringArgs) -> anyhow::Result<()> {
             if address {
                 println!("{}", info.address);
             } else {
-                print(args.output, &json!({ "name": info.name, "type": "local", "address": info.address, "pubkey": info.pubkey }));
+                print(
+                    args.output,
+                    &json!({ "name": info.name, "type": "local", "address": info.address, "pubkey": info.pubkey }),
+                );
             }
         }
         KeysCommand::Delete { name, yes } => {

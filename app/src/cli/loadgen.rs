@@ -193,7 +193,8 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
         }
         let at = tendermint::block::Height::try_from(height)?;
         // Results are saved just after the block; retry until they are there.
-        let (Ok(block), Ok(full)) = (runtime.block_on(rpcs[0].block_results(at)), runtime.block_on(rpcs[0].block(at))) else {
+        let (Ok(block), Ok(full)) = (runtime.block_on(rpcs[0].block_results(at)), runtime.block_on(rpcs[0].block(at)))
+        else {
             std::thread::sleep(Duration::from_millis(50));
             continue;
         };
@@ -211,7 +212,8 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
         height += 1;
     }
     latencies.sort();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).map(|d| d.as_millis() as u64);
+    let pct =
+        |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).map(|d| d.as_millis() as u64);
     let committed: u64 = committed_codes.values().sum();
     let commit_secs = last_commit.duration_since(started).as_secs_f64().max(1e-9);
     let report = json!({
@@ -247,7 +249,11 @@ fn collect(
         }
         Some(Ok((_, Err(e)))) => {
             let text = e.detail().to_string();
-            let reason = if text.contains("mempool is full") { "mempool is full".to_owned() } else { text.chars().take(80).collect() };
+            let reason = if text.contains("mempool is full") {
+                "mempool is full".to_owned()
+            } else {
+                text.chars().take(80).collect()
+            };
             *rejected.entry(format!("rpc error: {reason}")).or_default() += 1;
         }
         Some(Err(e)) => {

@@ -2,8 +2,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{
-    QueryAllBalancesRequest, QueryAllBalancesResponse, QueryBalanceRequest, QueryBalanceResponse, QueryTotalSupplyRequest,
-    QueryTotalSupplyResponse,
+    QueryAllBalancesRequest, QueryAllBalancesResponse, QueryBalanceRequest, QueryBalanceResponse,
+    QueryTotalSupplyRequest, QueryTotalSupplyResponse,
 };
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use serde_json::json;
@@ -86,8 +86,13 @@ pub fn run(cmd: QueryCommand, flags: QueryFlags) -> anyhow::Result<()> {
         }
         QueryCommand::Bank(BankQuery::Balances { address, denom: None }) => {
             let (balances, height) = all_pages(|key| {
-                let request = QueryAllBalancesRequest { address: address.clone(), pagination: Some(page(key)), resolve_denom: false };
-                let (r, h) = client.query::<_, QueryAllBalancesResponse>("/cosmos.bank.v1beta1.Query/AllBalances", &request)?;
+                let request = QueryAllBalancesRequest {
+                    address: address.clone(),
+                    pagination: Some(page(key)),
+                    resolve_denom: false,
+                };
+                let (r, h) =
+                    client.query::<_, QueryAllBalancesResponse>("/cosmos.bank.v1beta1.Query/AllBalances", &request)?;
                 Ok((r.balances, r.pagination, h))
             })?;
             json!({ "balances": balances.iter().map(coin_json).collect::<Vec<_>>(), "height": height.to_string() })
@@ -95,7 +100,8 @@ pub fn run(cmd: QueryCommand, flags: QueryFlags) -> anyhow::Result<()> {
         QueryCommand::Bank(BankQuery::Total) => {
             let (supply, height) = all_pages(|key| {
                 let request = QueryTotalSupplyRequest { pagination: Some(page(key)) };
-                let (r, h) = client.query::<_, QueryTotalSupplyResponse>("/cosmos.bank.v1beta1.Query/TotalSupply", &request)?;
+                let (r, h) =
+                    client.query::<_, QueryTotalSupplyResponse>("/cosmos.bank.v1beta1.Query/TotalSupply", &request)?;
                 Ok((r.supply, r.pagination, h))
             })?;
             json!({ "supply": supply.iter().map(coin_json).collect::<Vec<_>>(), "height": height.to_string() })

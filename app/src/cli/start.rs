@@ -84,7 +84,10 @@ fn open_storage(home: &Home, modules: &veritas_framework::ModuleSet, keep_recent
     Storage::open(&path, StorageConfig { substores: modules.substores(), keep_recent }).map_err(|e| {
         let text = e.to_string();
         if text.contains("lock") || text.contains("LOCK") {
-            anyhow::anyhow!("the state database {} is in use by another process (is veritasd already running?)", path.display())
+            anyhow::anyhow!(
+                "the state database {} is in use by another process (is veritasd already running?)",
+                path.display()
+            )
         } else {
             anyhow::anyhow!("cannot open the state database {}: {text}", path.display())
         }

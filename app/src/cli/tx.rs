@@ -83,7 +83,10 @@ pub fn run(cmd: TxCommand) -> anyhow::Result<()> {
             let msg = MsgSend {
                 from_address: info.address.clone(),
                 to_address: to.to_bech32(),
-                amount: amount.iter().map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect(),
+                amount: amount
+                    .iter()
+                    .map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() })
+                    .collect(),
             };
             let any = Any { type_url: veritas_bank::MSG_SEND.into(), value: msg.encode_to_vec() };
             let key = keyring.signing_key(&info.name, passphrase(keyring.backend())?.as_deref())?;
@@ -99,24 +102,30 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
         Some(id) => id.clone(),
         None => client.status()?.node_info.network.to_string(),
     };
-    let account = client
-        .account(address)?
-        .with_context(|| format!("account {address} does not exist on chain {chain_id}: it must receive funds first"))?;
+    let account = client.account(address)?.with_context(|| {
+        format!("account {address} does not exist on chain {chain_id}: it must receive funds first")
+    })?;
     let fee = Coins::parse(&flags.fees).map_err(|e| anyhow::anyhow!("invalid --fees: {}", e.log()))?;
     let body = TxBody { messages: messages.clone(), memo: flags.memo.clone(), ..Default::default() };
     let auth_info = |gas_limit: u64| auth_info(key, account.sequence, &fee, gas_limit);
     let gas_limit = if flags.gas == "auto" {
-        let unsigned = TxRaw { body_bytes: body.encode_to_vec(), auth_info_bytes: auth_info(0).encode_to_vec(), signatures: vec![vec![]] };
+        let unsigned = TxRaw {
+            body_bytes: body.encode_to_vec(),
+            auth_info_bytes: auth_info(0).encode_to_vec(),
+            signatures: vec![vec![]],
+        };
         let request = SimulateRequest { tx_bytes: unsigned.encode_to_vec(), ..Default::default() };
-        let (simulated, _) = client
-            .query::<_, SimulateResponse>(crate::query::SIMULATE, &request)
-            .context("simulation failed")?;
+        let (simulated, _) =
+            client.query::<_, SimulateResponse>(crate::query::SIMULATE, &request).context("simulation failed")?;
         let used = simulated.gas_info.context("simulation returned no gas info")?.gas_used;
         let adjusted = (used as f64 * flags.gas_adjustment).ceil() as u64;
         eprintln!("gas estimate: {adjusted}");
         adjusted
     } else {
-        flags.gas.parse::<u64>().map_err(|_| anyhow::anyhow!("--gas must be a number or `auto`, not {:?}", flags.gas))?
+        flags
+            .gas
+            .parse::<u64>()
+            .map_err(|_| anyhow::anyhow!("--gas must be a number or `auto`, not {:?}", flags.gas))?
     };
     let raw = sign_tx(key, &account, &chain_id, messages, &flags.fees, gas_limit, &flags.memo)?;
 
@@ -157,13 +166,16 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
     Ok(())
 }
 
-
 /// Signs a SignDoc (low-S) and returns the TxRaw bytes.
 fn sign_doc(key: &SigningKey, doc: SignDoc) -> Vec<u8> {
     let signature: Signature = key.sign(&doc.encode_to_vec());
     let signature = signature.normalize_s().unwrap_or(signature);
-    TxRaw { body_bytes: doc.body_bytes, auth_info_bytes: doc.auth_info_bytes, signatures: vec![signature.to_bytes().to_vec()] }
-        .encode_to_vec()
+    TxRaw {
+        body_bytes: doc.body_bytes,
+        auth_info_bytes: doc.auth_info_bytes,
+        signatures: vec![signature.to_bytes().to_vec()],
+    }
+    .encode_to_vec()
 }
 
 /// A signed SIGN_MODE_DIRECT transaction of `messages` by `key` for `account`.
@@ -197,7 +209,9 @@ fn auth_info(key: &SigningKey, sequence: u64, fee: &Coins, gas_limit: u64) -> Au
     AuthInfo {
         signer_infos: vec![SignerInfo {
             public_key: Some(pubkey),
-            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
+            mode_info: Some(ModeInfo {
+                sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })),
+            }),
             sequence,
         }],
         fee: Some(Fee {

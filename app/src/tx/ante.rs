@@ -58,7 +58,16 @@ pub(crate) fn run(
 
     for (index, signer) in tx.signers.iter().enumerate() {
         let info = &tx.decoded.auth_info.signer_infos[index];
-        check_signer(ctx, &accounts, tx, signer, info, &tx.decoded.signatures[index], params.sig_verify_cost_secp256k1, preverified)?;
+        check_signer(
+            ctx,
+            &accounts,
+            tx,
+            signer,
+            info,
+            &tx.decoded.signatures[index],
+            params.sig_verify_cost_secp256k1,
+            preverified,
+        )?;
     }
     Ok(())
 }
@@ -84,22 +93,21 @@ fn check_signer(
     sig_gas: u64,
     preverified: &PreverifiedSignatures,
 ) -> Result<(), Error> {
-    let mut account = accounts
-        .account(ctx, signer)?
-        .ok_or_else(|| sdk::unknown_address(format!("account {signer} not found")))?;
+    let mut account =
+        accounts.account(ctx, signer)?.ok_or_else(|| sdk::unknown_address(format!("account {signer} not found")))?;
     let direct = matches!(
         info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
         Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
     );
     // Simulation skips signatures, and clients (CosmJS) leave the mode unspecified there.
     if !direct && ctx.mode() != ExecMode::Simulate {
-        return Err(sdk::not_supported(format!("signer {signer}: only SIGN_MODE_DIRECT single signatures are supported")));
+        return Err(sdk::not_supported(format!(
+            "signer {signer}: only SIGN_MODE_DIRECT single signatures are supported"
+        )));
     }
-    let pubkey_any = info
-        .public_key
-        .clone()
-        .or_else(|| account.pub_key.clone())
-        .ok_or_else(|| sdk::invalid_pubkey(format!("no public key for {signer}: the first transaction must carry it")))?;
+    let pubkey_any = info.public_key.clone().or_else(|| account.pub_key.clone()).ok_or_else(|| {
+        sdk::invalid_pubkey(format!("no public key for {signer}: the first transaction must carry it"))
+    })?;
     let pubkey = decode_pubkey(&pubkey_any)?;
     if &Address::from_secp256k1_pubkey(&pubkey) != signer {
         return Err(sdk::invalid_pubkey(format!("public key does not match signer address {signer}")));
@@ -139,9 +147,14 @@ pub(crate) fn decode_pubkey(any: &Any) -> Result<Vec<u8>, Error> {
     if any.type_url != SECP256K1_PUBKEY_TYPE_URL {
         return Err(sdk::invalid_pubkey(format!("unsupported public key type {}", any.type_url)));
     }
-    let key = PubKey::decode(any.value.as_slice()).map_err(|e| sdk::invalid_pubkey(format!("cannot decode public key: {e}")))?.key;
+    let key = PubKey::decode(any.value.as_slice())
+        .map_err(|e| sdk::invalid_pubkey(format!("cannot decode public key: {e}")))?
+        .key;
     if key.len() != 33 {
-        return Err(sdk::invalid_pubkey(format!("secp256k1 public key must be 33 bytes (compressed), got {}", key.len())));
+        return Err(sdk::invalid_pubkey(format!(
+            "secp256k1 public key must be 33 bytes (compressed), got {}",
+            key.len()
+        )));
     }
     Ok(key)
 }

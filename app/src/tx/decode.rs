@@ -19,12 +19,16 @@ pub const MAX_TX_BYTES: usize = 1024 * 1024;
 /// Decodes `cosmos.tx.v1beta1.TxRaw` and its body and auth info.
 pub fn decode(raw: &[u8]) -> Result<DecodedTx, Error> {
     if raw.len() > MAX_TX_BYTES {
-        return Err(sdk::tx_too_large(format!("transaction of {} bytes exceeds the limit of {MAX_TX_BYTES}", raw.len())));
+        return Err(sdk::tx_too_large(format!(
+            "transaction of {} bytes exceeds the limit of {MAX_TX_BYTES}",
+            raw.len()
+        )));
     }
     let tx = TxRaw::decode(raw).map_err(|e| sdk::tx_decode(format!("cannot decode TxRaw: {e}")))?;
-    let body = TxBody::decode(tx.body_bytes.as_slice()).map_err(|e| sdk::tx_decode(format!("cannot decode TxBody: {e}")))?;
-    let auth_info =
-        AuthInfo::decode(tx.auth_info_bytes.as_slice()).map_err(|e| sdk::tx_decode(format!("cannot decode AuthInfo: {e}")))?;
+    let body =
+        TxBody::decode(tx.body_bytes.as_slice()).map_err(|e| sdk::tx_decode(format!("cannot decode TxBody: {e}")))?;
+    let auth_info = AuthInfo::decode(tx.auth_info_bytes.as_slice())
+        .map_err(|e| sdk::tx_decode(format!("cannot decode AuthInfo: {e}")))?;
     Ok(DecodedTx {
         raw_len: raw.len(),
         body_bytes: tx.body_bytes,

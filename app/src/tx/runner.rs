@@ -259,7 +259,6 @@ pub(crate) fn sign_bytes(tx: &DecodedTx, chain_id: &str, account_number: u64) ->
         account_number,
     }
     .encode_to_vec()
-
 }
 
 /// `TxMsgData` with the responses in `msg_responses` (its `data` field is deprecated).

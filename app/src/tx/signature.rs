@@ -50,8 +50,9 @@ pub fn verify_secp256k1(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> R
         return Err(sdk::invalid_pubkey("secp256k1 public key must be 33 bytes (compressed)"));
     }
     let key = PublicKey::from_slice(pubkey).map_err(|_| sdk::invalid_pubkey("invalid secp256k1 public key"))?;
-    let sig = ecdsa::Signature::from_compact(signature)
-        .map_err(|_| sdk::unauthorized(format!("malformed signature: expected 64 bytes (r ‖ s), got {}", signature.len())))?;
+    let sig = ecdsa::Signature::from_compact(signature).map_err(|_| {
+        sdk::unauthorized(format!("malformed signature: expected 64 bytes (r ‖ s), got {}", signature.len()))
+    })?;
     let mut normalized = sig;
     normalized.normalize_s();
     if normalized != sig {

@@ -58,7 +58,9 @@ fn chain(min_gas_prices: &str) -> Chain {
     });
     let mut gas = GasMeter::infinite();
     let mut events = Vec::new();
-    env.modules.init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), &genesis).unwrap();
+    env.modules
+        .init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), &genesis)
+        .unwrap();
     Chain { env, state, block }
 }
 
@@ -69,7 +71,10 @@ impl Chain {
 
     fn balance(&self, who: &Address) -> u128 {
         let ctx = QueryContext::new(5, CHAIN, &self.state);
-        let req = cosmos_sdk_proto::cosmos::bank::v1beta1::QueryBalanceRequest { address: who.to_bech32(), denom: "uvrt".into() };
+        let req = cosmos_sdk_proto::cosmos::bank::v1beta1::QueryBalanceRequest {
+            address: who.to_bech32(),
+            denom: "uvrt".into(),
+        };
         let raw = self.env.modules.query(&ctx, "/cosmos.bank.v1beta1.Query/Balance", &req.encode_to_vec()).unwrap();
         let resp = cosmos_sdk_proto::cosmos::bank::v1beta1::QueryBalanceResponse::decode(raw.as_slice()).unwrap();
         resp.balance.unwrap().amount.parse().unwrap()
@@ -226,13 +231,37 @@ fn failed_with_fee(c: &mut Chain, raw: &[u8], codespace: &str, code: u32) -> Str
 fn bad_signatures_are_refused_and_change_nothing() {
     let mut c = chain("");
     let alice = key(1);
-    let log = rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec { corrupt_signature: true, ..TxSpec::send("1") }.build(&alice), "sdk", 4);
+    let log = rejected_without_fee(
+        &mut c,
+        ExecMode::Finalize,
+        &TxSpec { corrupt_signature: true, ..TxSpec::send("1") }.build(&alice),
+        "sdk",
+        4,
+    );
     assert!(log.contains("signature verification failed"), "{log}");
-    let log = rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec { high_s: true, ..TxSpec::send("1") }.build(&alice), "sdk", 4);
+    let log = rejected_without_fee(
+        &mut c,
+        ExecMode::Finalize,
+        &TxSpec { high_s: true, ..TxSpec::send("1") }.build(&alice),
+        "sdk",
+        4,
+    );
     assert!(log.contains("low-S"), "{log}");
-    let log = rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec { chain_id: "other-chain".into(), ..TxSpec::send("1") }.build(&alice), "sdk", 4);
+    let log = rejected_without_fee(
+        &mut c,
+        ExecMode::Finalize,
+        &TxSpec { chain_id: "other-chain".into(), ..TxSpec::send("1") }.build(&alice),
+        "sdk",
+        4,
+    );
     assert!(log.contains("chain-id (test-chain-1)"), "{log}");
-    rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec { account_number: 7, ..TxSpec::send("1") }.build(&alice), "sdk", 4);
+    rejected_without_fee(
+        &mut c,
+        ExecMode::Finalize,
+        &TxSpec { account_number: 7, ..TxSpec::send("1") }.build(&alice),
+        "sdk",
+        4,
+    );
     // Signed by someone else for alice's message.
     rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec::send("1").build(&key(9)), "sdk", 8);
 }
@@ -245,7 +274,13 @@ fn replayed_and_future_sequences_are_refused() {
     assert!(c.run(ExecMode::Finalize, &tx).is_ok());
     let log = rejected_without_fee(&mut c, ExecMode::Finalize, &tx, "sdk", 32);
     assert!(log.contains("expected 1, got 0"), "{log}");
-    rejected_without_fee(&mut c, ExecMode::Finalize, &TxSpec { sequence: 5, ..TxSpec::send("1") }.build(&alice), "sdk", 32);
+    rejected_without_fee(
+        &mut c,
+        ExecMode::Finalize,
+        &TxSpec { sequence: 5, ..TxSpec::send("1") }.build(&alice),
+        "sdk",
+        32,
+    );
     assert!(c.run(ExecMode::Finalize, &TxSpec { sequence: 1, ..TxSpec::send("1") }.build(&alice)).is_ok());
 }
 
@@ -296,7 +331,11 @@ fn insufficient_funds_fail_the_message_and_keep_the_fee() {
     assert!(log.contains("insufficient funds") && log.contains("message index: 0"), "{log}");
     // Bob cannot even pay the fee: nothing changes.
     let bob = key(2);
-    let tx = TxSpec { msgs: vec![send_msg(&bob.address, &key(3).address, "1", "uvrt")], account_number: 1, ..TxSpec::send("1") };
+    let tx = TxSpec {
+        msgs: vec![send_msg(&bob.address, &key(3).address, "1", "uvrt")],
+        account_number: 1,
+        ..TxSpec::send("1")
+    };
     rejected_without_fee(&mut c, ExecMode::Finalize, &tx.build(&bob), "sdk", 5);
 }
 

@@ -54,7 +54,10 @@ impl AccountKeeper {
     }
 
     /// An account as committed state holds it, outside any transaction (no gas).
-    pub fn read_committed(state: &dyn veritas_framework::store::KvRead, address: &Address) -> Result<Option<BaseAccount>, Error> {
+    pub fn read_committed(
+        state: &dyn veritas_framework::store::KvRead,
+        address: &Address,
+    ) -> Result<Option<BaseAccount>, Error> {
         let ctx = veritas_framework::QueryContext::new(0, "", state);
         read_account(&mut ctx.kv(&STORE_KEY), address)
     }
@@ -99,18 +102,17 @@ pub(crate) fn all_accounts(kv: &mut impl StoreRead) -> Result<Vec<BaseAccount>, 
     kv.scan_all(ACCOUNT_PREFIX)?
         .iter()
         .map(|(key, raw)| {
-            BaseAccount::decode(raw.as_slice()).map_err(|e| {
-                sdk::internal(format!("corrupt account under key {}: {e}", String::from_utf8_lossy(key)))
-            })
+            BaseAccount::decode(raw.as_slice())
+                .map_err(|e| sdk::internal(format!("corrupt account under key {}: {e}", String::from_utf8_lossy(key))))
         })
         .collect()
 }
 
 fn read_u64(kv: &mut impl StoreRead, key: &[u8]) -> Result<Option<u64>, Error> {
     match kv.get(key)? {
-        Some(raw) => Ok(Some(u64::from_be_bytes(
-            raw.as_slice().try_into().map_err(|_| sdk::internal("corrupt counter"))?,
-        ))),
+        Some(raw) => {
+            Ok(Some(u64::from_be_bytes(raw.as_slice().try_into().map_err(|_| sdk::internal("corrupt counter"))?)))
+        }
         None => Ok(None),
     }
 }

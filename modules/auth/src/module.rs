@@ -41,7 +41,12 @@ impl Module for AuthModule {
                 sequence: account.sequence,
             };
             self.keeper.set_account(ctx, &base)?;
-            next = next.max(account.account_number.checked_add(1).ok_or_else(|| sdk::invalid_request("account number too large"))?);
+            next = next.max(
+                account
+                    .account_number
+                    .checked_add(1)
+                    .ok_or_else(|| sdk::invalid_request("account number too large"))?,
+            );
         }
         self.keeper.set_next_number(ctx, next)
     }

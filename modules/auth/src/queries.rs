@@ -16,11 +16,16 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
     let mut kv = ctx.kv(&AccountKeeper::store_key());
     match path {
         ACCOUNT => {
-            let request = QueryAccountRequest::decode(data).map_err(|e| sdk::invalid_request(format!("bad request: {e}")))?;
+            let request =
+                QueryAccountRequest::decode(data).map_err(|e| sdk::invalid_request(format!("bad request: {e}")))?;
             let address = Address::from_bech32(&request.address)?;
             let account = read_account(&mut kv, &address)?.ok_or_else(|| {
                 // CosmJS recognises a missing account by this gRPC status text.
-                Error::new(sdk::CODESPACE, 22, format!("rpc error: code = NotFound desc = account {} not found: key not found", request.address))
+                Error::new(
+                    sdk::CODESPACE,
+                    22,
+                    format!("rpc error: code = NotFound desc = account {} not found: key not found", request.address),
+                )
             })?;
             let any = Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() };
             Ok(QueryAccountResponse { account: Some(any) }.encode_to_vec())

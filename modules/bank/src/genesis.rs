@@ -106,17 +106,29 @@ impl DenomMetadata {
 
     fn validate(&self) -> Result<(), Error> {
         validate_denom(&self.base)?;
-        let base_unit = self.denom_units.first().ok_or_else(|| sdk::invalid_request(format!("metadata of {} has no denom units", self.base)))?;
+        let base_unit = self
+            .denom_units
+            .first()
+            .ok_or_else(|| sdk::invalid_request(format!("metadata of {} has no denom units", self.base)))?;
         if base_unit.denom != self.base || base_unit.exponent != 0 {
-            return Err(sdk::invalid_request(format!("the first denom unit of {} must be the base with exponent 0", self.base)));
+            return Err(sdk::invalid_request(format!(
+                "the first denom unit of {} must be the base with exponent 0",
+                self.base
+            )));
         }
         for pair in self.denom_units.windows(2) {
             if pair[1].exponent <= pair[0].exponent {
-                return Err(sdk::invalid_request(format!("denom units of {} must have increasing exponents", self.base)));
+                return Err(sdk::invalid_request(format!(
+                    "denom units of {} must have increasing exponents",
+                    self.base
+                )));
             }
         }
         if !self.denom_units.iter().any(|u| u.denom == self.display) {
-            return Err(sdk::invalid_request(format!("display denom {} of {} is not one of its units", self.display, self.base)));
+            return Err(sdk::invalid_request(format!(
+                "display denom {} of {} is not one of its units",
+                self.display, self.base
+            )));
         }
         Ok(())
     }
@@ -130,15 +142,16 @@ pub(crate) struct ValidGenesis {
 }
 
 fn coins_from_json(coins: &[JsonCoin]) -> Result<Coins, Error> {
-    let mut parsed: Vec<Coin> = coins.iter().map(|c| Coin::from_parts(&c.denom, &c.amount)).collect::<Result<_, _>>()?;
+    let mut parsed: Vec<Coin> =
+        coins.iter().map(|c| Coin::from_parts(&c.denom, &c.amount)).collect::<Result<_, _>>()?;
     parsed.sort_by(|a, b| a.denom.cmp(&b.denom));
     Coins::new(parsed)
 }
 
 impl GenesisState {
     pub(crate) fn validated(value: &serde_json::Value) -> Result<ValidGenesis, Error> {
-        let state: GenesisState =
-            serde_json::from_value(value.clone()).map_err(|e| sdk::invalid_request(format!("invalid bank genesis: {e}")))?;
+        let state: GenesisState = serde_json::from_value(value.clone())
+            .map_err(|e| sdk::invalid_request(format!("invalid bank genesis: {e}")))?;
         let mut seen = BTreeSet::new();
         let mut balances = Vec::new();
         let mut sum = Coins::empty();
@@ -147,7 +160,8 @@ impl GenesisState {
             if !seen.insert(address.clone()) {
                 return Err(crate::errors::duplicate_entry(format!("duplicate balance for {}", balance.address)));
             }
-            let coins = coins_from_json(&balance.coins).map_err(|e| e.context(format!("balance of {}", balance.address)))?;
+            let coins =
+                coins_from_json(&balance.coins).map_err(|e| e.context(format!("balance of {}", balance.address)))?;
             sum = sum.checked_add(&coins).map_err(|e| e.context("total supply"))?;
             balances.push((address, coins));
         }
@@ -158,7 +172,9 @@ impl GenesisState {
         } else {
             let given = coins_from_json(&state.supply).map_err(|e| e.context("supply"))?;
             if given != sum {
-                return Err(sdk::invalid_coins(format!("genesis supply {given} does not equal the sum of balances {sum}")));
+                return Err(sdk::invalid_coins(format!(
+                    "genesis supply {given} does not equal the sum of balances {sum}"
+                )));
             }
             given
         };

@@ -162,8 +162,13 @@ impl FeeCollector for BankKeeper {
             return Ok(());
         }
         let collector = Address::for_module(FEE_COLLECTOR);
-        self.send(ctx, payer, &collector, fee)
-            .map_err(|e| if e.code() == 5 { sdk::insufficient_funds(format!("{}: insufficient fees", e.log())) } else { e })
+        self.send(ctx, payer, &collector, fee).map_err(|e| {
+            if e.code() == 5 {
+                sdk::insufficient_funds(format!("{}: insufficient fees", e.log()))
+            } else {
+                e
+            }
+        })
     }
 }
 
@@ -177,7 +182,9 @@ pub(crate) fn read_supply(kv: &mut impl StoreRead, denom: &str) -> Result<u128, 
 
 pub(crate) fn read_metadata(kv: &mut impl StoreRead, denom: &str) -> Result<Option<Metadata>, Error> {
     match kv.get(&[METADATA_PREFIX, denom.as_bytes()].concat())? {
-        Some(raw) => Metadata::decode(raw.as_slice()).map(Some).map_err(|e| sdk::internal(format!("corrupt metadata: {e}"))),
+        Some(raw) => {
+            Metadata::decode(raw.as_slice()).map(Some).map_err(|e| sdk::internal(format!("corrupt metadata: {e}")))
+        }
         None => Ok(None),
     }
 }

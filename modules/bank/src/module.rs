@@ -59,7 +59,8 @@ impl Module for BankModule {
         let mut balances: Vec<Balance> = Vec::new();
         for (key, raw) in kv.scan_all(b"bal/")? {
             let len = *key.get(4).ok_or_else(|| sdk::internal("corrupt balance key"))? as usize;
-            let address = Address::from_bytes(key.get(5..5 + len).ok_or_else(|| sdk::internal("corrupt balance key"))?)?;
+            let address =
+                Address::from_bytes(key.get(5..5 + len).ok_or_else(|| sdk::internal("corrupt balance key"))?)?;
             let denom = String::from_utf8_lossy(&key[5 + len..]).into_owned();
             let coin = JsonCoin::from(&Coin::new(denom, decode_amount(&raw)?));
             let address = address.to_bech32();
@@ -68,14 +69,16 @@ impl Module for BankModule {
                 _ => balances.push(Balance { address, coins: vec![coin] }),
             }
         }
-        let supply = kv.scan_all(supply_prefix())?
+        let supply = kv
+            .scan_all(supply_prefix())?
             .into_iter()
             .map(|(key, raw)| {
                 let denom = String::from_utf8_lossy(&key[supply_prefix().len()..]).into_owned();
                 Ok(JsonCoin::from(&Coin::new(denom, decode_amount(&raw)?)))
             })
             .collect::<Result<_, Error>>()?;
-        let denom_metadata = kv.scan_all(metadata_prefix())?
+        let denom_metadata = kv
+            .scan_all(metadata_prefix())?
             .into_iter()
             .map(|(_, raw)| {
                 let m = <cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata as prost::Message>::decode(raw.as_slice())
@@ -83,7 +86,8 @@ impl Module for BankModule {
                 Ok(DenomMetadata::from_proto(&m))
             })
             .collect::<Result<_, Error>>()?;
-        serde_json::to_value(GenesisState { balances, supply, denom_metadata }).map_err(|e| sdk::internal(e.to_string()))
+        serde_json::to_value(GenesisState { balances, supply, denom_metadata })
+            .map_err(|e| sdk::internal(e.to_string()))
     }
 
     fn msg_type_urls(&self) -> &'static [&'static str] {

@@ -51,7 +51,8 @@ pub(crate) fn parse(msg: &Msg<'_>) -> Result<BankMsg, Error> {
                 Ok((address, coins))
             };
             let input = parse_side(&m.inputs[0].address, &m.inputs[0].coins)?;
-            let outputs = m.outputs.iter().map(|o| parse_side(&o.address, &o.coins)).collect::<Result<Vec<_>, Error>>()?;
+            let outputs =
+                m.outputs.iter().map(|o| parse_side(&o.address, &o.coins)).collect::<Result<Vec<_>, Error>>()?;
             let mut total = Coins::empty();
             for (_, coins) in &outputs {
                 total = total.checked_add(coins)?;
@@ -79,7 +80,10 @@ pub(crate) fn deliver(keeper: &BankKeeper, ctx: &mut Context<'_>, msg: BankMsg) 
     match msg {
         BankMsg::Send { from, to, amount } => {
             keeper.send(ctx, &from, &to, &amount)?;
-            Ok(MsgResponse { type_url: format!("/{}", MsgSendResponse::full_name()), value: MsgSendResponse {}.encode_to_vec() })
+            Ok(MsgResponse {
+                type_url: format!("/{}", MsgSendResponse::full_name()),
+                value: MsgSendResponse {}.encode_to_vec(),
+            })
         }
         BankMsg::MultiSend { input: (from, total), outputs } => {
             keeper.subtract(ctx, &from, &total)?;

@@ -4,7 +4,9 @@ use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
 use veritas_framework::{sdk, validate_denom, Address, Error, QueryContext, StoreRead};
 
-use crate::keeper::{balances_prefix, decode_amount, metadata_prefix, read_balance, read_metadata, read_supply, supply_prefix};
+use crate::keeper::{
+    balances_prefix, decode_amount, metadata_prefix, read_balance, read_metadata, read_supply, supply_prefix,
+};
 use crate::{errors, BankKeeper};
 
 pub const BALANCE: &str = "/cosmos.bank.v1beta1.Query/Balance";
@@ -43,7 +45,10 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let r: QueryAllBalancesRequest = decode(data)?;
             let address = Address::from_bech32(&r.address)?;
             let (entries, pagination) = paginate(&mut kv, &balances_prefix(&address), r.pagination)?;
-            let balances = entries.iter().map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?))).collect::<Result<_, Error>>()?;
+            let balances = entries
+                .iter()
+                .map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?)))
+                .collect::<Result<_, Error>>()?;
             QueryAllBalancesResponse { balances, pagination }.encode_to_vec()
         }
         SPENDABLE_BALANCES => {
@@ -51,13 +56,19 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let r: QuerySpendableBalancesRequest = decode(data)?;
             let address = Address::from_bech32(&r.address)?;
             let (entries, pagination) = paginate(&mut kv, &balances_prefix(&address), r.pagination)?;
-            let balances = entries.iter().map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?))).collect::<Result<_, Error>>()?;
+            let balances = entries
+                .iter()
+                .map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?)))
+                .collect::<Result<_, Error>>()?;
             QuerySpendableBalancesResponse { balances, pagination }.encode_to_vec()
         }
         TOTAL_SUPPLY => {
             let r: QueryTotalSupplyRequest = decode(data)?;
             let (entries, pagination) = paginate(&mut kv, supply_prefix(), r.pagination)?;
-            let supply = entries.iter().map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?))).collect::<Result<_, Error>>()?;
+            let supply = entries
+                .iter()
+                .map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?)))
+                .collect::<Result<_, Error>>()?;
             QueryTotalSupplyResponse { supply, pagination }.encode_to_vec()
         }
         SUPPLY_OF => {
@@ -69,7 +80,10 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let r: QueryDenomMetadataRequest = decode(data)?;
             validate_denom(&r.denom)?;
             let metadata = read_metadata(&mut kv, &r.denom)?.ok_or_else(|| {
-                errors::denom_metadata_not_found(format!("rpc error: code = NotFound desc = client metadata for denom {}", r.denom))
+                errors::denom_metadata_not_found(format!(
+                    "rpc error: code = NotFound desc = client metadata for denom {}",
+                    r.denom
+                ))
             })?;
             QueryDenomMetadataResponse { metadata: Some(metadata) }.encode_to_vec()
         }
@@ -78,14 +92,17 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let (entries, pagination) = paginate(&mut kv, metadata_prefix(), r.pagination)?;
             let metadatas = entries
                 .iter()
-                .map(|(_, raw)| Metadata::decode(raw.as_slice()).map_err(|e| sdk::internal(format!("corrupt metadata: {e}"))))
+                .map(|(_, raw)| {
+                    Metadata::decode(raw.as_slice()).map_err(|e| sdk::internal(format!("corrupt metadata: {e}")))
+                })
                 .collect::<Result<_, _>>()?;
             QueryDenomsMetadataResponse { metadatas, pagination }.encode_to_vec()
         }
         PARAMS => {
             let _: QueryParamsRequest = decode(data)?;
             #[allow(deprecated)] // send_enabled moved out of Params in the SDK; we send none.
-            QueryParamsResponse { params: Some(Params { send_enabled: vec![], default_send_enabled: true }) }.encode_to_vec()
+            QueryParamsResponse { params: Some(Params { send_enabled: vec![], default_send_enabled: true }) }
+                .encode_to_vec()
         }
         _ => return Err(sdk::unknown_request(format!("unknown query path {path}"))),
     })

@@ -17,7 +17,9 @@ impl ConstraintSynthesizer<Fr> for Product {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         let x = cs.new_witness_variable(|| self.0.ok_or(SynthesisError::AssignmentMissing))?;
         let y = cs.new_witness_variable(|| self.1.ok_or(SynthesisError::AssignmentMissing))?;
-        let z = cs.new_input_variable(|| Ok(self.0.ok_or(SynthesisError::AssignmentMissing)? * self.1.ok_or(SynthesisError::AssignmentMissing)?))?;
+        let z = cs.new_input_variable(|| {
+            Ok(self.0.ok_or(SynthesisError::AssignmentMissing)? * self.1.ok_or(SynthesisError::AssignmentMissing)?)
+        })?;
         cs.enforce_constraint(lc!() + x, lc!() + y, lc!() + z)
     }
 }

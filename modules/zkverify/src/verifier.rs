@@ -139,7 +139,8 @@ fn bisect(statements: &[Statement<'_>], indices: &[usize], seed: &[u8], verdicts
 /// Whether the whole batch verifies in one combined check (no bisection).
 pub fn batch_is_valid(statements: &[Statement<'_>], seed: &[u8]) -> bool {
     let indices: Vec<usize> = (0..statements.len()).collect();
-    statements.iter().all(|s| check_input_count(&s.vk.vk, s.inputs.len()).is_ok()) && batch_holds(statements, &indices, seed)
+    statements.iter().all(|s| check_input_count(&s.vk.vk, s.inputs.len()).is_ok())
+        && batch_holds(statements, &indices, seed)
 }
 
 /// The 128-bit combination scalar of statement `index`.
@@ -183,4 +184,3 @@ fn batch_holds(statements: &[Statement<'_>], indices: &[usize], seed: &[u8]) -> 
         None => false,
     }
 }
-

@@ -22,10 +22,15 @@ impl ConstraintSynthesizer<Fr> for Product {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         let x = cs.new_witness_variable(|| self.x.ok_or(SynthesisError::AssignmentMissing))?;
         let y = cs.new_witness_variable(|| self.y.ok_or(SynthesisError::AssignmentMissing))?;
-        let z = cs.new_input_variable(|| Ok(self.x.ok_or(SynthesisError::AssignmentMissing)? * self.y.ok_or(SynthesisError::AssignmentMissing)?))?;
+        let z = cs.new_input_variable(|| {
+            Ok(self.x.ok_or(SynthesisError::AssignmentMissing)? * self.y.ok_or(SynthesisError::AssignmentMissing)?)
+        })?;
         cs.enforce_constraint(lc!() + x, lc!() + y, lc!() + z)?;
         if self.with_sum {
-            let s = cs.new_input_variable(|| Ok(self.x.ok_or(SynthesisError::AssignmentMissing)? + self.y.ok_or(SynthesisError::AssignmentMissing)?))?;
+            let s = cs.new_input_variable(|| {
+                Ok(self.x.ok_or(SynthesisError::AssignmentMissing)?
+                    + self.y.ok_or(SynthesisError::AssignmentMissing)?)
+            })?;
             cs.enforce_constraint(lc!() + x + y, lc!() + ark_relations::r1cs::Variable::One, lc!() + s)?;
         }
         Ok(())
@@ -45,7 +50,8 @@ fn key(with_sum: bool, rng: &mut (impl Rng + ark_std::rand::CryptoRng)) -> Key {
 
 fn prove(key: &Key, x: u64, y: u64, rng: &mut (impl Rng + ark_std::rand::CryptoRng)) -> (Proof<Bls12_381>, Vec<Fr>) {
     let (x, y) = (Fr::from(x), Fr::from(y));
-    let proof = Groth16::<Bls12_381>::prove(&key.pk, Product { x: Some(x), y: Some(y), with_sum: key.with_sum }, rng).unwrap();
+    let proof =
+        Groth16::<Bls12_381>::prove(&key.pk, Product { x: Some(x), y: Some(y), with_sum: key.with_sum }, rng).unwrap();
     let mut inputs = vec![x * y];
     if key.with_sum {
         inputs.push(x + y);
@@ -107,15 +113,17 @@ fn batch_verdicts_equal_one_by_one_verdicts() {
             let k = &keys[rng.gen_range(0..2)];
             let (proof, mut inputs) = prove(k, rng.gen_range(1..1000), rng.gen_range(1..1000), &mut rng);
             match rng.gen_range(0..4) {
-                0 => inputs[0] += Fr::from(1u64), // wrong statement
+                0 => inputs[0] += Fr::from(1u64),          // wrong statement
                 1 if i > 0 => inputs.push(Fr::from(9u64)), // wrong input count
                 _ => {}
             }
             statements.push(Statement { vk: &k.pvk, proof, inputs });
         }
         let alone: Vec<String> = statements.iter().map(|s| format!("{:?}", verify(s).map_err(|e| e.code()))).collect();
-        let batch: Vec<String> =
-            verify_batch(&statements, &round.to_be_bytes()).into_iter().map(|r| format!("{:?}", r.map_err(|e| e.code()))).collect();
+        let batch: Vec<String> = verify_batch(&statements, &round.to_be_bytes())
+            .into_iter()
+            .map(|r| format!("{:?}", r.map_err(|e| e.code())))
+            .collect();
         assert_eq!(batch, alone, "round {round}");
         assert!(alone.iter().any(|v| v == "Ok(true)") || n < 3, "round {round} has no valid proof: {alone:?}");
     }
