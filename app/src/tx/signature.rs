@@ -70,30 +70,6 @@ pub fn verify_secp256k1(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> R
 pub struct PreverifiedSignatures(BTreeSet<[u8; 32]>);
 
 impl PreverifiedSignatures {
-    /// Verifies `checks` on all available cores and keeps the valid ones.
-    pub fn verify_all(checks: Vec<SignatureCheck>) -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
-        let chunk = checks.len().div_ceil(threads).max(1);
-        let mut valid = BTreeSet::new();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = checks
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter(|c| verify_secp256k1(&c.pubkey, &c.sign_bytes, &c.signature).is_ok())
-                            .map(SignatureCheck::fingerprint)
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for handle in handles {
-                valid.extend(handle.join().expect("signature worker panicked"));
-            }
-        });
-        Self(valid)
-    }
-
     pub fn from_fingerprints(valid: Vec<[u8; 32]>) -> Self {
         Self(valid.into_iter().collect())
     }
@@ -146,7 +122,8 @@ mod tests {
             SignatureCheck { pubkey: pubkey.clone(), sign_bytes: b"a".to_vec(), signature: good.clone() },
             SignatureCheck { pubkey: pubkey.clone(), sign_bytes: b"b".to_vec(), signature: good.clone() },
         ];
-        let cache = PreverifiedSignatures::verify_all(checks);
+        let cache =
+            PreverifiedSignatures::from_fingerprints(checks.iter().filter_map(SignatureCheck::verify).collect());
         assert_eq!(cache.len(), 1);
         assert!(cache.contains(&pubkey, b"a", &good));
         assert!(!cache.contains(&pubkey, b"b", &good));

@@ -43,23 +43,13 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         ALL_BALANCES => {
             let r: QueryAllBalancesRequest = decode(data)?;
-            let address = Address::from_bech32(&r.address)?;
-            let (entries, pagination) = paginate(&mut kv, &balances_prefix(&address), r.pagination)?;
-            let balances = entries
-                .iter()
-                .map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?)))
-                .collect::<Result<_, Error>>()?;
+            let (balances, pagination) = balances_page(&mut kv, &r.address, r.pagination)?;
             QueryAllBalancesResponse { balances, pagination }.encode_to_vec()
         }
         SPENDABLE_BALANCES => {
             // Nothing is locked on Veritas: spendable equals the balance.
             let r: QuerySpendableBalancesRequest = decode(data)?;
-            let address = Address::from_bech32(&r.address)?;
-            let (entries, pagination) = paginate(&mut kv, &balances_prefix(&address), r.pagination)?;
-            let balances = entries
-                .iter()
-                .map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?)))
-                .collect::<Result<_, Error>>()?;
+            let (balances, pagination) = balances_page(&mut kv, &r.address, r.pagination)?;
             QuerySpendableBalancesResponse { balances, pagination }.encode_to_vec()
         }
         TOTAL_SUPPLY => {
@@ -106,6 +96,19 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         _ => return Err(sdk::unknown_request(format!("unknown query path {path}"))),
     })
+}
+
+/// One page of an account's balances, in denom order.
+fn balances_page(
+    kv: &mut impl StoreRead,
+    address: &str,
+    page: Option<PageRequest>,
+) -> Result<(Vec<ProtoCoin>, Option<PageResponse>), Error> {
+    let address = Address::from_bech32(address)?;
+    let (entries, pagination) = paginate(kv, &balances_prefix(&address), page)?;
+    let balances =
+        entries.iter().map(|(denom, raw)| Ok(coin(denom, decode_amount(raw)?))).collect::<Result<_, Error>>()?;
+    Ok((balances, pagination))
 }
 
 /// Cosmos-style pagination over the entries under `prefix`: by `key` (the suffix to
