@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={file}");
     }
     let descriptors = protox::compile(files, ["."])?;
-    prost_build::Config::new().compile_fds(descriptors)?;
+    // `prost::Name` gives each message its full name and type URL.
+    prost_build::Config::new().enable_type_names().compile_fds(descriptors)?;
     Ok(())
 }

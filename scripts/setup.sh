@@ -3,6 +3,7 @@
 #   - libclang (RocksDB's bindings are generated with bindgen)
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
 #   - the CosmJS test client's npm packages (clients/cosmjs)
+#   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
 #   - veritasd, release build, into $CARGO_TARGET_DIR/release/veritasd
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +24,12 @@ fi
 
 bash scripts/install-cometbft.sh
 
-# CosmJS client tests (pinned versions, from package-lock.json).
+# CosmJS client tests and the snarkjs prover (pinned versions, from package-lock.json).
 if command -v npm >/dev/null; then
   (cd clients/cosmjs && npm ci --no-audit --no-fund --loglevel=error)
+  (cd modules/zkverify/fixtures && npm ci --no-audit --no-fund --loglevel=error)
 else
-  echo "setup: npm not found; the CosmJS end-to-end test needs Node.js 20 and npm" >&2
+  echo "setup: npm not found; the CosmJS and snarkjs end-to-end tests need Node.js 20 and npm" >&2
 fi
 
 if [ "${1:-}" != "--no-build" ]; then

@@ -109,7 +109,7 @@ impl Node {
         let started = std::time::Instant::now();
         let view = self.storage.view(None).unwrap_or_else(|e| fatal(format!("cannot read state: {e}")));
         // Signatures checkable against committed state are verified up front, in parallel.
-        let (prepared_txs, preverified) = self.env.prepare_block(&request.txs, &view, &meta.chain_id);
+        let (prepared_txs, preverified) = self.env.prepare_block(&request.txs, &view, &block);
         let verified_at = started.elapsed();
         let mut state = Overlay::new(view);
         if let Some(genesis) = self.genesis_writes.take() {

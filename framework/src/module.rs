@@ -58,6 +58,13 @@ pub trait Module: Send + Sync {
         Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))
     }
 
+    /// Called once per block, before its transactions run, with every message of the
+    /// block that passed the stateless checks, over committed state. Lets a module do
+    /// work for the whole block at once, on all cores (zkverify verifies the block's
+    /// proofs in one batch). Handlers may use what it learns only as a cache of answers
+    /// they would compute anyway: results and gas must not depend on it.
+    fn prepare_block(&self, _committed: &QueryContext<'_>, _msgs: &[Msg<'_>]) {}
+
     /// gRPC method paths (`/pkg.Service/Method`) this module answers.
     fn query_paths(&self) -> &'static [&'static str] {
         &[]

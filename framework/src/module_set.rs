@@ -117,6 +117,17 @@ impl ModuleSet {
         self.route_msg(msg.type_url)?.deliver_msg(ctx, msg)
     }
 
+    /// Hands each module the block's messages it handles (see [`Module::prepare_block`]).
+    pub fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[Msg<'_>]) {
+        for (index, module) in self.modules.iter().enumerate() {
+            let own: Vec<Msg<'_>> =
+                msgs.iter().filter(|m| self.msg_routes.get(m.type_url) == Some(&index)).copied().collect();
+            if !own.is_empty() {
+                module.prepare_block(committed, &own);
+            }
+        }
+    }
+
     /// Whether some module answers the gRPC method `path`.
     pub fn has_query(&self, path: &str) -> bool {
         self.query_routes.contains_key(path)

@@ -8,6 +8,7 @@ mod output;
 mod query;
 mod start;
 mod tx;
+mod zkverify;
 
 use std::path::PathBuf;
 
@@ -53,6 +54,13 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
+    /// Offline Groth16 tools: a key's id, local verification.
+    Zkverify {
+        #[command(subcommand)]
+        command: zkverify::ZkOffline,
+        #[arg(long, value_enum, default_value = "text", global = true)]
+        output: output::Output,
+    },
     /// Send load to a running chain and report throughput and latency.
     Loadgen(loadgen::LoadgenArgs),
     /// Print version information.
@@ -77,6 +85,7 @@ impl Cli {
             Command::Tx(cmd) => tx::run(cmd),
             Command::Query { command, flags } => query::run(command, flags),
             Command::Status { flags } => query::status(flags),
+            Command::Zkverify { command, output } => zkverify::run_offline(command, output),
             Command::Loadgen(args) => loadgen::run(args),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));

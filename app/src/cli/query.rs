@@ -28,6 +28,9 @@ pub enum QueryCommand {
     /// Account queries.
     #[command(subcommand)]
     Auth(AuthQuery),
+    /// Groth16 verifying keys, verified proofs and params.
+    #[command(subcommand)]
+    Zkverify(super::zkverify::ZkQuery),
     /// A transaction by hash.
     Tx { hash: String },
 }
@@ -121,6 +124,7 @@ pub fn run(cmd: QueryCommand, flags: QueryFlags) -> anyhow::Result<()> {
                 "sequence": account.sequence.to_string(),
             })
         }
+        QueryCommand::Zkverify(cmd) => super::zkverify::run_query(cmd, &client)?,
         QueryCommand::Tx { hash } => serde_json::to_value(client.tx(&hash, Duration::ZERO)?)?,
     };
     print(flags.output, &value);

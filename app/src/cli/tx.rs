@@ -25,6 +25,9 @@ pub enum TxCommand {
     /// Bank transactions.
     #[command(subcommand)]
     Bank(BankTx),
+    /// Groth16 verifying keys and proofs.
+    #[command(subcommand)]
+    Zkverify(super::zkverify::ZkTx),
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,7 +48,7 @@ pub enum BankTx {
 pub struct TxFlags {
     /// Signing key name or address (defaults to the positional sender).
     #[arg(long)]
-    from: Option<String>,
+    pub from: Option<String>,
     /// Chain id to sign for (default: asked from the node).
     #[arg(long)]
     chain_id: Option<String>,
@@ -69,7 +72,7 @@ pub struct TxFlags {
     #[arg(long)]
     wait: bool,
     #[command(flatten)]
-    keyring: KeyringArgs,
+    pub keyring: KeyringArgs,
 }
 
 pub fn run(cmd: TxCommand) -> anyhow::Result<()> {
@@ -90,13 +93,47 @@ pub fn run(cmd: TxCommand) -> anyhow::Result<()> {
             };
             let any = Any { type_url: veritas_bank::MSG_SEND.into(), value: msg.encode_to_vec() };
             let key = keyring.signing_key(&info.name, passphrase(keyring.backend())?.as_deref())?;
-            broadcast(&flags, &key, &info.address, vec![any])
+            let report = broadcast(&flags, &key, &info.address, vec![any])?;
+            finish(&flags, report, serde_json::Map::new())
         }
+        TxCommand::Zkverify(cmd) => super::zkverify::run_tx(cmd),
     }
 }
 
-/// Signs `messages` with `key` (SIGN_MODE_DIRECT) and broadcasts them.
-fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any>) -> anyhow::Result<()> {
+/// Signs `messages` with the key named by `signer` and broadcasts them.
+pub(super) fn sign_and_broadcast(flags: &TxFlags, signer: &str, messages: Vec<Any>) -> anyhow::Result<TxReport> {
+    let keyring = flags.keyring.keyring()?;
+    let info = keyring.find(signer)?;
+    let key = keyring.signing_key(&info.name, passphrase(keyring.backend())?.as_deref())?;
+    broadcast(flags, &key, &info.address, messages)
+}
+
+/// Prints the report (with `extra` fields first) and fails if the transaction did.
+pub(super) fn finish(
+    flags: &TxFlags,
+    report: TxReport,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<()> {
+    let mut out = extra;
+    if let serde_json::Value::Object(fields) = serde_json::to_value(&report)? {
+        out.extend(fields);
+    }
+    print(flags.keyring.output, &serde_json::Value::Object(out));
+    if report.code != 0 {
+        bail!(
+            "transaction {} failed with code {} ({}): {}",
+            report.txhash,
+            report.code,
+            report.codespace,
+            report.raw_log
+        );
+    }
+    Ok(())
+}
+
+/// Signs `messages` with `key` (SIGN_MODE_DIRECT) and broadcasts them; with `--wait`,
+/// returns once the transaction is in a block.
+fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any>) -> anyhow::Result<TxReport> {
     let client = Client::new(&flags.node)?;
     let chain_id = match &flags.chain_id {
         Some(id) => id.clone(),
@@ -159,11 +196,7 @@ fn broadcast(flags: &TxFlags, key: &SigningKey, address: &str, messages: Vec<Any
     if report.code == 0 && flags.wait {
         report = client.tx(&hash, Duration::from_secs(60))?;
     }
-    print(flags.keyring.output, &serde_json::to_value(&report)?);
-    if report.code != 0 {
-        bail!("transaction {hash} failed with code {} ({}): {}", report.code, report.codespace, report.raw_log);
-    }
-    Ok(())
+    Ok(report)
 }
 
 /// Signs a SignDoc (low-S) and returns the TxRaw bytes.

@@ -4,7 +4,9 @@ use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use prost::Message;
 use veritas_auth::AccountKeeper;
 use veritas_bank::FeeCollector;
-use veritas_framework::{sdk, Address, BlockInfo, Coins, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Msg};
+use veritas_framework::{
+    sdk, Address, BlockInfo, Coins, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Msg, QueryContext,
+};
 use veritas_store::{KvRead, Overlay};
 
 use super::ante;
@@ -193,13 +195,16 @@ impl TxEnv {
 
     /// Decodes and checks a block's transactions and verifies the signatures that
     /// committed state can already check (known account number and public key), on
-    /// all cores. Execution then skips both steps; results never depend on it.
+    /// all cores, then lets each module prepare for the block's messages (zkverify
+    /// batch-verifies its proofs). Execution then skips that work; results never
+    /// depend on it.
     pub fn prepare_block(
         &self,
         txs: &[impl AsRef<[u8]> + Sync],
         committed: &(dyn KvRead + Sync),
-        chain_id: &str,
+        block: &BlockInfo,
     ) -> (Vec<Result<CheckedTx, Error>>, PreverifiedSignatures) {
+        let chain_id = block.chain_id.as_str();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
         let chunk = txs.len().div_ceil(threads).max(1);
         let mut checked = Vec::with_capacity(txs.len());
@@ -215,6 +220,12 @@ impl TxEnv {
                 valid.extend(part_valid);
             }
         });
+        let msgs: Vec<Msg<'_>> = checked
+            .iter()
+            .filter_map(|c| c.as_ref().ok())
+            .flat_map(|c| c.decoded.body.messages.iter().map(|any| Msg { type_url: &any.type_url, value: &any.value }))
+            .collect();
+        self.modules.prepare_block(&QueryContext::new(block.height, chain_id, committed), &msgs);
         (checked, PreverifiedSignatures::from_fingerprints(valid))
     }
 

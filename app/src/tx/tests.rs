@@ -16,6 +16,9 @@ use veritas_framework::*;
 use super::*;
 use crate::modules::tx_env;
 
+/// zkverify messages through the same pipeline, with real Groth16 proofs.
+mod zkverify;
+
 const CHAIN: &str = "test-chain-1";
 
 struct Empty;
@@ -46,6 +49,11 @@ struct Chain {
 }
 
 fn chain(min_gas_prices: &str) -> Chain {
+    chain_with(min_gas_prices, json!({}))
+}
+
+/// A chain with two funded accounts and the given zkverify genesis section.
+fn chain_with(min_gas_prices: &str, zkverify: serde_json::Value) -> Chain {
     let env = tx_env(MinGasPrices::parse(min_gas_prices).unwrap());
     let mut state = Overlay::new(Empty);
     let block = BlockInfo { height: 5, chain_id: CHAIN.into(), ..Default::default() };
@@ -55,6 +63,7 @@ fn chain(min_gas_prices: &str) -> Chain {
             { "address": key(1).address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "1000000" }] },
             { "address": key(2).address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "10" }] },
         ]},
+        "zkverify": zkverify,
     });
     let mut gas = GasMeter::infinite();
     let mut events = Vec::new();

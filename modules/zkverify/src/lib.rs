@@ -1,9 +1,33 @@
 //! The `zkverify` module: Groth16 proofs on BLS12-381 verified inside the node.
 //!
-//! This first part is the verifier core ([`verifier`]): strict decoding of keys, proofs
-//! and public inputs (points on curve and in the subgroup, scalars below the field
-//! modulus, no trailing bytes), single verification, and batch verification of many
-//! proofs with one multi-Miller loop and one final exponentiation. The module (messages,
-//! keeper, queries, genesis, gas) is built on it by the zkverify issue.
+//! Users register a verifying key once (`MsgRegisterVerifyingKey`), then submit proofs
+//! against it (`MsgVerifyProof`); a valid proof is recorded under the provable key
+//! `verified/<proof_id>`. All proofs of a block are verified in one batch.
+//!
+//! Shape: `keeper` (the only door to the substore), `msgs`, `queries`, `genesis`,
+//! `events`, `errors`, `params`, `module`; the cryptography lives in `encoding`
+//! (strict decoding, ids), `verifier` (single and batch verification) and `batch`
+//! (the per-block batch); `formats` reads what snarkjs and arkworks users have.
 
+pub mod batch;
+mod cache;
+pub mod encoding;
+pub mod errors;
+mod events;
+pub mod formats;
+mod genesis;
+mod keeper;
+mod module;
+mod msgs;
+pub use msgs::{verdict_alone, VerifyRequest};
+mod params;
+mod queries;
 pub mod verifier;
+
+pub use cache::Verdict;
+pub use genesis::{GenesisKey, GenesisProof, GenesisState};
+pub use keeper::ZkKeeper;
+pub use module::ZkVerifyModule;
+pub use params::{Params, GAS_PER_MICROSECOND};
+pub use queries::{PARAMS, VERIFIED_PROOF, VERIFYING_KEY, VERIFYING_KEYS};
+pub use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};

@@ -1,0 +1,156 @@
+//! zkverify end to end: a proof made live by `snarkjs groth16 prove` (circom2 circuit,
+//! BLS12-381) goes to a recorded verification on a real chain (real cometbft, real
+//! RocksDB) with only `veritasd` commands, then is queried back.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use common::*;
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../modules/zkverify/fixtures")
+}
+
+fn ok_json(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "command failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// A fresh proof of a·b for random a, b, made by snarkjs with the committed zkey.
+fn snarkjs_prove(dir: &Path) -> (PathBuf, PathBuf, u128) {
+    assert!(
+        fixtures().join("node_modules/.bin/snarkjs").exists(),
+        "snarkjs is not installed: run `npm ci` in modules/zkverify/fixtures (scripts/setup.sh does)"
+    );
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos();
+    let (a, b) = (1_000 + nanos % 1_000_000_007, 3 + (nanos / 7) % 999_983);
+    let input = dir.join("input.json");
+    std::fs::write(&input, format!("{{\"a\": \"{a}\", \"b\": \"{b}\"}}")).unwrap();
+    let out = Command::new("bash")
+        .arg(fixtures().join("prove.sh"))
+        .args(["multiplier".as_ref(), input.as_os_str(), dir.join("proof").as_os_str()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "snarkjs prove failed: {}", String::from_utf8_lossy(&out.stderr));
+    (dir.join("proof/proof.json"), dir.join("proof/public.json"), a * b)
+}
+
+#[test]
+fn a_snarkjs_proof_is_registered_verified_recorded_and_queried() {
+    let node = Node::init("e2e-zk-1");
+    let faucet = node.add_key("faucet", FAUCET_MNEMONIC);
+    node.fund("faucet", "100000000uvrt");
+    let _app = node.start_app("app.log");
+    node.wait_abci_listening();
+    let _comet = node.start_cometbft("cometbft.log");
+    node.wait_height(2, Duration::from_secs(60));
+    let rpc = node.rpc_url();
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+
+    let (proof, public, product) = snarkjs_prove(node.dir.path());
+    let vk = fixtures().join("multiplier/verification_key.json");
+    let tx = |args: &[&str]| {
+        let mut all = vec!["tx", "zkverify"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&[
+            "--from",
+            "faucet",
+            "--keyring-backend",
+            "test",
+            "--node",
+            &rpc,
+            "--fees",
+            "50000uvrt",
+            "-y",
+            "--wait",
+            "--output",
+            "json",
+        ]);
+        node.cli(&all)
+    };
+
+    // Offline: the key's id and a local verification, exactly as the chain will.
+    let vk_id = String::from_utf8(veritasd(&["zkverify", "vk-id", &s(&vk), "--format", "snarkjs"]).stdout).unwrap();
+    let vk_id = vk_id.trim().to_owned();
+    assert_eq!(vk_id.len(), 64, "{vk_id:?}");
+    let local = ok_json(&veritasd(&[
+        "zkverify",
+        "verify-local",
+        &s(&vk),
+        &s(&proof),
+        &s(&public),
+        "--format",
+        "snarkjs",
+        "--output",
+        "json",
+    ]));
+    assert_eq!(local["valid"], true);
+
+    // Register (gas from simulation), then verify with the snarkjs files.
+    let registered = ok_json(&tx(&["register-vk", &s(&vk), "--format", "snarkjs", "--gas", "auto"]));
+    assert_eq!((registered["code"].as_u64(), registered["vk_id"].as_str()), (Some(0), Some(vk_id.as_str())));
+    let verified = ok_json(&tx(&["verify", &vk_id, &s(&proof), &s(&public), "--format", "snarkjs", "--gas", "400000"]));
+    assert_eq!(verified["code"], 0, "{verified}");
+    let proof_id = verified["proof_id"].as_str().unwrap().to_owned();
+    assert_eq!(proof_id, local["proof_id"], "the chain and verify-local agree on the proof id");
+
+    // The record, under verified/<proof_id>.
+    let record = ok_json(&veritasd(&["q", "zkverify", "proof", &proof_id, "--node", &rpc, "--output", "json"]));
+    assert_eq!(record["vk_id"], vk_id.as_str());
+    assert_eq!(record["submitter"], faucet.as_str());
+    assert_eq!(record["height"], verified["height"].to_string().as_str());
+    let mut expected_input = [0u8; 32];
+    expected_input[..16].copy_from_slice(&product.to_le_bytes());
+    assert_eq!(record["public_inputs"][0], hex::encode(expected_input), "the public input is a·b");
+
+    // Resubmitting is refused with its own code; so is a changed public signal.
+    let again = tx(&["verify", &vk_id, &s(&proof), &s(&public), "--format", "snarkjs", "--gas", "400000"]);
+    assert!(!again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("code 11") && err.contains("already recorded"), "{err}");
+    let wrong = node.dir.path().join("wrong.json");
+    std::fs::write(&wrong, format!("[\"{}\"]", product + 1)).unwrap();
+    let bad = tx(&["verify", &vk_id, &s(&proof), &s(&wrong), "--format", "snarkjs", "--gas", "400000"]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("code 10") && err.contains("does not verify"), "{err}");
+
+    // A second circuit with 4 public inputs, from the committed snarkjs files.
+    let poly = fixtures().join("poly");
+    let poly_vk = ok_json(&tx(&["register-vk", &s(&poly.join("verification_key.json")), "--format", "snarkjs"]));
+    let poly_id = poly_vk["vk_id"].as_str().unwrap().to_owned();
+    let poly_proof = ok_json(&tx(&[
+        "verify",
+        &poly_id,
+        &s(&poly.join("proof_1.json")),
+        &s(&poly.join("public_1.json")),
+        "--format",
+        "snarkjs",
+        "--gas",
+        "400000",
+    ]));
+    assert_eq!(poly_proof["code"], 0);
+
+    // Queries: keys, one key, params.
+    let keys = ok_json(&veritasd(&["q", "zkverify", "vks", "--node", &rpc, "--output", "json"]));
+    let ids: Vec<&str> =
+        keys["verifying_keys"].as_array().unwrap().iter().map(|k| k["vk_id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&vk_id.as_str()) && ids.contains(&poly_id.as_str()) && ids.len() == 2, "{keys}");
+    let key = ok_json(&veritasd(&["q", "zkverify", "vk", &poly_id, "--node", &rpc, "--output", "json"]));
+    assert_eq!(key["verifying_key"]["public_inputs"], 4);
+    let params = ok_json(&veritasd(&["q", "zkverify", "params", "--node", &rpc, "--output", "json"]));
+    assert_eq!(params["params"]["max_public_inputs"], 64);
+    let missing = veritasd(&["q", "zkverify", "proof", &"0".repeat(64), "--node", &rpc]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("NotFound"));
+}

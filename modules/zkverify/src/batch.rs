@@ -1,0 +1,92 @@
+//! One batch per block: before a block's transactions run, every `MsgVerifyProof` in
+//! it whose key is already registered is decoded on all cores and verified in one
+//! batch (see [`crate::verifier::verify_batch`]). The verdicts go to the verdict
+//! cache, where execution finds them; a submission the batch could not judge (its key
+//! registered in the same block, say) is verified alone at execution. Either way a
+//! transaction gets exactly the verdict it would get alone.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use veritas_framework::{Error, Msg, QueryContext};
+use veritas_proto::zkverify::v1::MSG_VERIFY_PROOF;
+
+use crate::cache::Verdict;
+use crate::encoding::{decode_proof, decode_public_inputs, proof_bytes, proof_id};
+use crate::msgs::{parse_verify, VerifyRequest};
+use crate::verifier::{verify_batch, PreparedKey, Statement};
+use crate::ZkKeeper;
+
+/// Verdicts produced by block batches in this process (a figure for logs and tests).
+static BATCH_VERDICTS: AtomicU64 = AtomicU64::new(0);
+
+pub fn verdicts_from_batches() -> u64 {
+    BATCH_VERDICTS.load(Ordering::Relaxed)
+}
+
+/// Verifies the block's proofs together and caches each one's verdict.
+pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msgs: &[Msg<'_>]) {
+    let mut kv = committed.kv(&ZkKeeper::store_key());
+    let mut seen = BTreeSet::new();
+    let mut digests = Vec::new();
+    let mut pending: Vec<Submission> = Vec::new();
+    for msg in msgs.iter().filter(|m| m.type_url == MSG_VERIFY_PROOF) {
+        let Ok(request) = parse_verify(msg.value) else { continue };
+        let digest = request.digest();
+        if !seen.insert(digest) || keeper.verdicts().contains(&digest) {
+            continue;
+        }
+        let Ok(Some(record)) = keeper.key_record(&mut kv, &request.vk_id) else { continue };
+        if record.public_inputs as usize != request.inputs.len() {
+            continue;
+        }
+        let Ok(key) = keeper.prepared_key(&record) else { continue };
+        digests.push(digest);
+        pending.push(Submission { key, request });
+    }
+    if pending.is_empty() {
+        return;
+    }
+    BATCH_VERDICTS.fetch_add(pending.len() as u64, Ordering::Relaxed);
+    for (digest, verdict) in digests.into_iter().zip(verify_block(&pending)) {
+        keeper.verdicts().insert(digest, verdict);
+    }
+}
+
+/// One `MsgVerifyProof` of a block with its registered key.
+pub struct Submission {
+    pub key: PreparedKey,
+    pub request: VerifyRequest,
+}
+
+/// The block path from bytes to verdicts: decodes every proof and its inputs on all
+/// cores (points checked on curve and in subgroup), then verifies the decodable ones
+/// in one batch whose combination scalars come from a hash of every submission.
+pub fn verify_block(pending: &[Submission]) -> Vec<Verdict> {
+    let decoded: Vec<Result<([u8; 32], Statement), Error>> = pending
+        .par_iter()
+        .map(|Submission { key, request }| {
+            let proof = decode_proof(&request.proof)?;
+            let inputs = decode_public_inputs(&request.inputs)?;
+            let id = proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs);
+            Ok((id, Statement { vk: key.clone(), proof, inputs }))
+        })
+        .collect();
+    let mut seed = Sha256::new();
+    for submission in pending {
+        seed.update(submission.request.digest());
+    }
+    let seed = seed.finalize();
+    let statements: Vec<Statement> = decoded.iter().filter_map(|d| d.as_ref().ok()).map(|(_, s)| s.clone()).collect();
+    let mut batch = verify_batch(&statements, &seed).into_iter();
+    decoded
+        .into_iter()
+        .map(|d| {
+            let (id, _) = d?;
+            let valid = batch.next().expect("one verdict per decoded statement")?;
+            Ok((id, valid))
+        })
+        .collect()
+}

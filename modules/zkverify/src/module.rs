@@ -1,0 +1,101 @@
+use serde_json::Value;
+use veritas_framework::{sdk, Address, Context, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+use veritas_proto::zkverify::v1 as pb;
+use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
+
+use crate::genesis::GenesisState;
+use crate::keeper::{VERIFIED_PREFIX, VK_PREFIX};
+use crate::{batch, msgs, queries, ZkKeeper};
+
+/// The `zkverify` module.
+#[derive(Clone, Default)]
+pub struct ZkVerifyModule {
+    keeper: ZkKeeper,
+}
+
+impl ZkVerifyModule {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn keeper(&self) -> &ZkKeeper {
+        &self.keeper
+    }
+}
+
+fn decode<M: prost::Message + Default>(raw: &[u8]) -> Result<M, Error> {
+    M::decode(raw).map_err(|e| sdk::internal(format!("corrupt zkverify record: {e}")))
+}
+
+impl Module for ZkVerifyModule {
+    fn name(&self) -> &'static str {
+        "zkverify"
+    }
+
+    fn default_genesis(&self) -> Value {
+        serde_json::to_value(GenesisState::default()).expect("serialisable")
+    }
+
+    fn validate_genesis(&self, genesis: &Value) -> Result<(), Error> {
+        GenesisState::validated(genesis).map(|_| ())
+    }
+
+    fn init_genesis(&self, ctx: &mut Context<'_>, genesis: &Value) -> Result<(), Error> {
+        let genesis = GenesisState::validated(genesis)?;
+        self.keeper.set_params(ctx, &genesis.params)?;
+        for record in &genesis.keys {
+            self.keeper.set_key_record(ctx, record)?;
+        }
+        for (proof_id, record) in &genesis.proofs {
+            self.keeper.record_proof(ctx, proof_id, record)?;
+        }
+        Ok(())
+    }
+
+    fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
+        let mut kv = ctx.kv(&ZkKeeper::store_key());
+        let params = self.keeper.params(&mut kv)?;
+        let keys = kv
+            .scan_all(VK_PREFIX)?
+            .into_iter()
+            .map(|(_, raw)| decode::<pb::VerifyingKeyRecord>(&raw))
+            .collect::<Result<_, _>>()?;
+        let proofs = kv
+            .scan_all(VERIFIED_PREFIX)?
+            .into_iter()
+            .map(|(key, raw)| {
+                let id = String::from_utf8_lossy(&key[VERIFIED_PREFIX.len()..]).into_owned();
+                Ok((id, decode::<pb::VerifiedProof>(&raw)?))
+            })
+            .collect::<Result<_, Error>>()?;
+        serde_json::to_value(GenesisState::from_records(params, keys, proofs)).map_err(|e| sdk::internal(e.to_string()))
+    }
+
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        &[MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF]
+    }
+
+    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
+        msgs::parse(msg).map(|_| ())
+    }
+
+    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
+        Ok(msgs::signers(&msgs::parse(msg)?))
+    }
+
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
+        msgs::deliver(&self.keeper, ctx, msgs::parse(msg)?)
+    }
+
+    fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[Msg<'_>]) {
+        batch::prepare_block(&self.keeper, committed, msgs);
+    }
+
+    fn query_paths(&self) -> &'static [&'static str] {
+        queries::PATHS
+    }
+
+    fn query(&self, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+        queries::answer(&self.keeper, ctx, path, data)
+    }
+}

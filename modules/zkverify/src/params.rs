@@ -1,0 +1,74 @@
+//! Module parameters: the input limit and the gas table (see docs/architecture.md,
+//! "zkverify gas", for the benchmark figures behind the defaults).
+use serde::{Deserialize, Serialize};
+use veritas_framework::Error;
+use veritas_proto::zkverify::v1 as pb;
+
+use crate::encoding::HARD_MAX_PUBLIC_INPUTS;
+use crate::errors;
+
+/// Gas per microsecond of verifier work: the Cosmos SDK charges 1,000 gas for a
+/// secp256k1 verification of about 50 µs, so zkverify prices its work at the same rate.
+pub const GAS_PER_MICROSECOND: u64 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The most public inputs a registered key may have.
+    pub max_public_inputs: u32,
+    /// Gas per byte of a key registered (decoding and subgroup checks of its points).
+    pub register_gas_per_byte: u64,
+    /// Gas of one proof verification with no public input.
+    pub verify_gas_base: u64,
+    /// Gas per public input of a verified proof.
+    pub verify_gas_per_input: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self { max_public_inputs: 64, register_gas_per_byte: 40, verify_gas_base: 36_000, verify_gas_per_input: 600 }
+    }
+}
+
+impl Params {
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.max_public_inputs == 0 || self.max_public_inputs as usize > HARD_MAX_PUBLIC_INPUTS {
+            return Err(errors::invalid_params(format!(
+                "max_public_inputs must be between 1 and {HARD_MAX_PUBLIC_INPUTS}, got {}",
+                self.max_public_inputs
+            )));
+        }
+        if self.register_gas_per_byte == 0 || self.verify_gas_base == 0 || self.verify_gas_per_input == 0 {
+            return Err(errors::invalid_params("gas costs must be positive"));
+        }
+        Ok(())
+    }
+
+    /// Gas of verifying one proof with `inputs` public inputs.
+    pub fn verify_gas(&self, inputs: usize) -> u64 {
+        self.verify_gas_base.saturating_add(self.verify_gas_per_input.saturating_mul(inputs as u64))
+    }
+
+    /// Gas of registering a key of `bytes` bytes.
+    pub fn register_gas(&self, bytes: usize) -> u64 {
+        self.register_gas_per_byte.saturating_mul(bytes as u64)
+    }
+
+    pub fn to_proto(self) -> pb::Params {
+        pb::Params {
+            max_public_inputs: self.max_public_inputs,
+            register_gas_per_byte: self.register_gas_per_byte,
+            verify_gas_base: self.verify_gas_base,
+            verify_gas_per_input: self.verify_gas_per_input,
+        }
+    }
+
+    pub fn from_proto(p: &pb::Params) -> Self {
+        Self {
+            max_public_inputs: p.max_public_inputs,
+            register_gas_per_byte: p.register_gas_per_byte,
+            verify_gas_base: p.verify_gas_base,
+            verify_gas_per_input: p.verify_gas_per_input,
+        }
+    }
+}

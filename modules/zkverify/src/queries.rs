@@ -1,0 +1,73 @@
+//! gRPC-style queries (`/veritas.zkverify.v1.Query/...`), protobuf in and out.
+use prost::Message;
+use veritas_framework::{sdk, Error, QueryContext};
+use veritas_proto::zkverify::v1 as pb;
+
+use crate::encoding::check_id;
+use crate::keeper::VK_PREFIX;
+use crate::{errors, ZkKeeper};
+
+pub const VERIFYING_KEY: &str = "/veritas.zkverify.v1.Query/VerifyingKey";
+pub const VERIFYING_KEYS: &str = "/veritas.zkverify.v1.Query/VerifyingKeys";
+pub const VERIFIED_PROOF: &str = "/veritas.zkverify.v1.Query/VerifiedProof";
+pub const PARAMS: &str = "/veritas.zkverify.v1.Query/Params";
+pub const PATHS: &[&str] = &[VERIFYING_KEY, VERIFYING_KEYS, VERIFIED_PROOF, PARAMS];
+
+const DEFAULT_LIMIT: u64 = 100;
+const MAX_LIMIT: u64 = 1000;
+
+fn decode<M: Message + Default>(data: &[u8]) -> Result<M, Error> {
+    M::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode request: {e}")))
+}
+
+pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut kv = ctx.kv(&ZkKeeper::store_key());
+    Ok(match path {
+        VERIFYING_KEY => {
+            let r: pb::QueryVerifyingKeyRequest = decode(data)?;
+            check_id(&r.vk_id, "vk_id")?;
+            let record = keeper.key_record(&mut kv, &r.vk_id)?.ok_or_else(|| {
+                errors::not_found(format!("rpc error: code = NotFound desc = verifying key {} not found", r.vk_id))
+            })?;
+            pb::QueryVerifyingKeyResponse { verifying_key: Some(record) }.encode_to_vec()
+        }
+        VERIFYING_KEYS => {
+            let r: pb::QueryVerifyingKeysRequest = decode(data)?;
+            let page = r.pagination.unwrap_or_default();
+            let limit = match page.limit {
+                0 => DEFAULT_LIMIT,
+                n => n.min(MAX_LIMIT),
+            } as usize;
+            let start = (!page.key.is_empty()).then(|| [VK_PREFIX, &page.key].concat());
+            let mut entries = kv.scan(VK_PREFIX, start.as_deref(), limit + 1)?;
+            let next_key = if entries.len() > limit {
+                let next = entries.pop().expect("limit + 1 entries");
+                next.0[VK_PREFIX.len()..].to_vec()
+            } else {
+                Vec::new()
+            };
+            let verifying_keys = entries
+                .iter()
+                .map(|(_, raw)| {
+                    pb::VerifyingKeyRecord::decode(raw.as_slice())
+                        .map_err(|e| sdk::internal(format!("corrupt verifying key record: {e}")))
+                })
+                .collect::<Result<_, Error>>()?;
+            pb::QueryVerifyingKeysResponse { verifying_keys, pagination: Some(pb::PageResponse { next_key }) }
+                .encode_to_vec()
+        }
+        VERIFIED_PROOF => {
+            let r: pb::QueryVerifiedProofRequest = decode(data)?;
+            check_id(&r.proof_id, "proof_id")?;
+            let proof = keeper.verified_proof(&mut kv, &r.proof_id)?.ok_or_else(|| {
+                errors::not_found(format!("rpc error: code = NotFound desc = no verified proof {}", r.proof_id))
+            })?;
+            pb::QueryVerifiedProofResponse { proof_id: r.proof_id, proof: Some(proof) }.encode_to_vec()
+        }
+        PARAMS => {
+            let _: pb::QueryParamsRequest = decode(data)?;
+            pb::QueryParamsResponse { params: Some(keeper.params(&mut kv)?.to_proto()) }.encode_to_vec()
+        }
+        other => return Err(sdk::unknown_request(format!("zkverify answers no query {other}"))),
+    })
+}
