@@ -14,6 +14,7 @@ use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisE
 use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
 use ark_std::rand::SeedableRng;
+use ark_std::UniformRand;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use veritas_framework::Address;
 use veritas_zkverify::batch::{verify_block, Submission};
@@ -52,9 +53,11 @@ fn submissions(k: usize, n: usize) -> (Vec<u8>, Vec<Submission>) {
     let key: PreparedKey = Arc::new(ark_groth16::prepare_verifying_key(&vk));
     let submitter = Address::from_bytes(&[7; 20]).expect("address");
     let subs = (0..n as u64)
-        .map(|i| {
-            let xs: Vec<Fr> = (0..k as u64).map(|j| Fr::from(i * 100 + j + 2)).collect();
-            let y = Fr::from(7u64 + i);
+        .map(|_| {
+            // Full-width inputs (like hashes): the one-by-one path pays a full scalar
+            // multiplication per input, which the gas table must cover.
+            let xs: Vec<Fr> = (0..k).map(|_| Fr::rand(&mut rng)).collect();
+            let y = Fr::rand(&mut rng);
             let proof = Groth16::<Bls12_381>::prove(
                 &pk,
                 Products { xs: xs.iter().map(|x| Some(*x)).collect(), y: Some(y) },

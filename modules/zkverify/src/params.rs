@@ -26,7 +26,7 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Self { max_public_inputs: 64, register_gas_per_byte: 40, verify_gas_base: 36_000, verify_gas_per_input: 600 }
+        Self { max_public_inputs: 64, register_gas_per_byte: 40, verify_gas_base: 36_000, verify_gas_per_input: 3_400 }
     }
 }
 

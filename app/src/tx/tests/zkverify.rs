@@ -262,7 +262,7 @@ fn max_public_inputs_is_enforced_and_genesis_round_trips() {
     let small = Circuit::setup(1, 3);
     let big = Circuit::setup(3, 4);
     let genesis = json!({
-        "params": { "max_public_inputs": 2, "register_gas_per_byte": 40, "verify_gas_base": 36000, "verify_gas_per_input": 600 },
+        "params": { "max_public_inputs": 2, "register_gas_per_byte": 40, "verify_gas_base": 36000, "verify_gas_per_input": 3400 },
         "verifying_keys": [{ "vk": hex::encode(small.vk_bytes()), "creator": "" }],
     });
     let mut c = chain_with("", genesis);

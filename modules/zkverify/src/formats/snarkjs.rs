@@ -6,6 +6,7 @@
 //! G1: `[x, y, "1"]`. G2: `[[x.c0, x.c1], [y.c0, y.c1], ["1", "0"]]`.
 
 use ark_bls12_381::{Bls12_381, Fq, Fq2, Fr, G1Affine, G2Affine};
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger256, BigInteger384, Field, PrimeField, Zero};
 use ark_groth16::{Proof, VerifyingKey};
@@ -104,6 +105,11 @@ fn g1(value: &Value, name: &str) -> Result<G1Affine, FormatError> {
     } else {
         return Err(err(name, "expected an affine point [x, y, \"1\"] (or [\"0\", \"1\", \"0\"] for infinity)"));
     };
+    checked(point, name)
+}
+
+/// The point, if it is on the curve and in the prime-order subgroup.
+fn checked<P: SWCurveConfig>(point: Affine<P>, name: &str) -> Result<Affine<P>, FormatError> {
     if !point.is_on_curve() {
         return Err(err(name, "point is not on the curve"));
     }
@@ -129,13 +135,7 @@ fn g2(value: &Value, name: &str) -> Result<G2Affine, FormatError> {
     } else {
         return Err(err(name, "expected an affine point [[x.c0, x.c1], [y.c0, y.c1], [\"1\", \"0\"]]"));
     };
-    if !point.is_on_curve() {
-        return Err(err(name, "point is not on the curve"));
-    }
-    if !point.is_in_correct_subgroup_assuming_on_curve() {
-        return Err(err(name, "point is not in the prime-order subgroup"));
-    }
-    Ok(point)
+    checked(point, name)
 }
 
 /// `verification_key.json` → compressed canonical key bytes.
