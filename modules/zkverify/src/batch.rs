@@ -14,9 +14,15 @@ use veritas_framework::{Error, Msg, QueryContext};
 use veritas_proto::zkverify::v1::MSG_VERIFY_PROOF;
 
 use crate::cache::Verdict;
-use crate::encoding::{decode_proof, decode_public_inputs, proof_bytes, proof_id};
+use ark_bls12_381::Config;
+use ark_ec::bls12::G2Prepared;
+
+use crate::encoding::{
+    decode_proof_deferring_b_subgroup, decode_public_inputs, proof_b_not_in_subgroup, proof_bytes, proof_id,
+};
+use crate::g2_lines::prepare_and_check;
 use crate::msgs::{parse_verify, VerifyRequest};
-use crate::verifier::{verify_batch, PreparedKey, Statement};
+use crate::verifier::{verify_batch_prepared, PreparedKey, Statement};
 use crate::ZkKeeper;
 
 /// Verdicts produced by block batches in this process (a figure for logs and tests).
@@ -65,13 +71,18 @@ pub struct Submission {
 /// cores (points checked on curve and in subgroup), then verifies the decodable ones
 /// in one batch whose combination scalars come from a hash of every submission.
 pub fn verify_block(pending: &[Submission]) -> Vec<Verdict> {
-    let decoded: Vec<Result<([u8; 32], Statement), Error>> = pending
+    // Decode, prepare B's lines (testing B's subgroup on the way), on all cores.
+    let decoded: Vec<Result<([u8; 32], Statement, G2Prepared<Config>), Error>> = pending
         .par_iter()
         .map(|Submission { key, request }| {
-            let proof = decode_proof(&request.proof)?;
+            let proof = decode_proof_deferring_b_subgroup(&request.proof)?;
+            let (b_lines, b_in_subgroup) = prepare_and_check(&proof.b);
+            if !b_in_subgroup {
+                return Err(proof_b_not_in_subgroup());
+            }
             let inputs = decode_public_inputs(&request.inputs)?;
             let id = proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs);
-            Ok((id, Statement { vk: key.clone(), proof, inputs }))
+            Ok((id, Statement { vk: key.clone(), proof, inputs }, b_lines))
         })
         .collect();
     let mut seed = Sha256::new();
@@ -79,12 +90,20 @@ pub fn verify_block(pending: &[Submission]) -> Vec<Verdict> {
         seed.update(submission.request.digest());
     }
     let seed = seed.finalize();
-    let statements: Vec<Statement> = decoded.iter().filter_map(|d| d.as_ref().ok()).map(|(_, s)| s.clone()).collect();
-    let mut batch = verify_batch(&statements, &seed).into_iter();
-    decoded
-        .into_iter()
-        .map(|d| {
-            let (id, _) = d?;
+    let mut ids = Vec::with_capacity(decoded.len());
+    let mut statements = Vec::with_capacity(decoded.len());
+    let mut b_lines = Vec::with_capacity(decoded.len());
+    for d in decoded {
+        ids.push(d.map(|(id, statement, lines)| {
+            statements.push(statement);
+            b_lines.push(lines);
+            id
+        }));
+    }
+    let mut batch = verify_batch_prepared(&statements, &b_lines, &seed).into_iter();
+    ids.into_iter()
+        .map(|id| {
+            let id = id?;
             let valid = batch.next().expect("one verdict per decoded statement")?;
             Ok((id, valid))
         })

@@ -29,6 +29,19 @@ pub const HARD_MAX_PUBLIC_INPUTS: usize = 4096;
 
 /// Reads one point from the front of `bytes`, checked on curve and in subgroup.
 fn take_point<P: SWCurveConfig>(bytes: &mut &[u8], compress: Compress, what: &str) -> Result<Affine<P>, Error> {
+    let point = take_point_on_curve::<P>(bytes, compress, what)?;
+    if !point.is_in_correct_subgroup_assuming_on_curve() {
+        return Err(not_in_subgroup(what));
+    }
+    Ok(point)
+}
+
+/// Reads one point from the front of `bytes`, checked on the curve only.
+fn take_point_on_curve<P: SWCurveConfig>(
+    bytes: &mut &[u8],
+    compress: Compress,
+    what: &str,
+) -> Result<Affine<P>, Error> {
     // 48 bytes per base field element (1 for G1, 2 for G2), doubled uncompressed.
     let compressed = 48 * P::BaseField::extension_degree() as usize;
     let size = match compress {
@@ -45,9 +58,6 @@ fn take_point<P: SWCurveConfig>(bytes: &mut &[u8], compress: Compress, what: &st
     };
     if !point.is_on_curve() {
         return Err(errors::point_not_on_curve(format!("{what}: point is not on the curve")));
-    }
-    if !point.is_in_correct_subgroup_assuming_on_curve() {
-        return Err(errors::point_not_in_subgroup(format!("{what}: point is not in the prime-order subgroup")));
     }
     *bytes = rest;
     Ok(point)
@@ -166,6 +176,32 @@ pub fn decode_proof(bytes: &[u8]) -> Result<Proof<Bls12_381>, Error> {
     let c = take_point::<ark_bls12_381::g1::Config>(&mut rest, compress, "proof C")?;
     no_trailing(rest, "proof")?;
     Ok(Proof { a, b, c })
+}
+
+/// Like [`decode_proof`], but B's subgroup membership is left to the caller (the
+/// block batch tests it while preparing B's lines; see `g2_lines`). Any error is
+/// exactly the one [`decode_proof`] gives.
+pub fn decode_proof_deferring_b_subgroup(bytes: &[u8]) -> Result<Proof<Bls12_381>, Error> {
+    let partial = (|| {
+        let compress = check_proof_length(bytes)?;
+        let mut rest = bytes;
+        let a = take_point::<ark_bls12_381::g1::Config>(&mut rest, compress, "proof A")?;
+        let b = take_point_on_curve::<ark_bls12_381::g2::Config>(&mut rest, compress, "proof B")?;
+        let c = take_point::<ark_bls12_381::g1::Config>(&mut rest, compress, "proof C")?;
+        no_trailing(rest, "proof")?;
+        Ok(Proof { a, b, c })
+    })();
+    // On failure B may also be outside the subgroup, which decode_proof reports first.
+    partial.or_else(|_: Error| decode_proof(bytes))
+}
+
+/// The error [`decode_proof`] gives for a B outside the subgroup.
+pub fn proof_b_not_in_subgroup() -> Error {
+    not_in_subgroup("proof B")
+}
+
+fn not_in_subgroup(what: &str) -> Error {
+    errors::point_not_in_subgroup(format!("{what}: point is not in the prime-order subgroup"))
 }
 
 /// The canonical compressed bytes of a proof (what its proof id covers).

@@ -15,6 +15,7 @@ pub mod encoding;
 pub mod errors;
 mod events;
 pub mod formats;
+mod g2_lines;
 mod genesis;
 mod keeper;
 mod module;

@@ -56,6 +56,19 @@ pub fn verify(statement: &Statement) -> Result<bool, Error> {
 /// and one final exponentiation; both spread over all cores. A failing batch is split
 /// in halves until the invalid proofs are found.
 pub fn verify_batch(statements: &[Statement], seed: &[u8]) -> Vec<Result<bool, Error>> {
+    let b_lines: Vec<G2Prepared<Config>> = statements.par_iter().map(|s| G2Prepared::from(s.proof.b)).collect();
+    verify_batch_prepared(statements, &b_lines, seed)
+}
+
+/// [`verify_batch`] with each statement's B already prepared for the Miller loop
+/// (`b_lines[i]` for `statements[i]`).
+pub fn verify_batch_prepared(
+    statements: &[Statement],
+    b_lines: &[G2Prepared<Config>],
+    seed: &[u8],
+) -> Vec<Result<bool, Error>> {
+    assert_eq!(statements.len(), b_lines.len(), "one prepared B per statement");
+    let batch = Batch { statements, b_lines, seed };
     let mut verdicts: Vec<Option<Result<bool, Error>>> = vec![None; statements.len()];
     let mut candidates = Vec::new();
     for (i, s) in statements.iter().enumerate() {
@@ -64,7 +77,7 @@ pub fn verify_batch(statements: &[Statement], seed: &[u8]) -> Vec<Result<bool, E
             Err(e) => verdicts[i] = Some(Err(e)),
         }
     }
-    bisect(statements, &candidates, seed, &mut verdicts);
+    bisect(&batch, &candidates, &mut verdicts);
     verdicts.into_iter().map(|v| v.expect("every statement gets a verdict")).collect()
 }
 
@@ -72,33 +85,41 @@ pub fn verify_batch(statements: &[Statement], seed: &[u8]) -> Vec<Result<bool, E
 /// cost more pairings than it saves.
 const ONE_BY_ONE_BELOW: usize = 4;
 
-fn bisect(statements: &[Statement], indices: &[usize], seed: &[u8], verdicts: &mut [Option<Result<bool, Error>>]) {
+/// What a batch check needs besides the subset it checks.
+struct Batch<'a> {
+    statements: &'a [Statement],
+    b_lines: &'a [G2Prepared<Config>],
+    seed: &'a [u8],
+}
+
+fn bisect(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
     if indices.is_empty() {
         return;
     }
-    if indices.len() > 1 && batch_holds(statements, indices, seed) {
+    if indices.len() > 1 && batch_holds(batch, indices) {
         for &i in indices {
             verdicts[i] = Some(Ok(true));
         }
         return;
     }
     if indices.len() <= ONE_BY_ONE_BELOW {
-        let alone: Vec<_> = indices.par_iter().map(|&i| verify(&statements[i])).collect();
+        let alone: Vec<_> = indices.par_iter().map(|&i| verify(&batch.statements[i])).collect();
         for (&i, verdict) in indices.iter().zip(alone) {
             verdicts[i] = Some(verdict);
         }
         return;
     }
     let (left, right) = indices.split_at(indices.len() / 2);
-    bisect(statements, left, seed, verdicts);
-    bisect(statements, right, seed, verdicts);
+    bisect(batch, left, verdicts);
+    bisect(batch, right, verdicts);
 }
 
 /// Whether the whole batch verifies in one combined check (no bisection).
 pub fn batch_is_valid(statements: &[Statement], seed: &[u8]) -> bool {
     let indices: Vec<usize> = (0..statements.len()).collect();
+    let b_lines: Vec<G2Prepared<Config>> = statements.par_iter().map(|s| G2Prepared::from(s.proof.b)).collect();
     statements.iter().all(|s| check_input_count(&s.vk, s.inputs.len()).is_ok())
-        && batch_holds(statements, &indices, seed)
+        && batch_holds(&Batch { statements, b_lines: &b_lines, seed }, &indices)
 }
 
 /// The combination scalar of statement `index`: r = r1 + λ·r2 with r1, r2 64-bit
@@ -137,9 +158,9 @@ fn scale_by_halves(p: &G1Affine, r1: u64, r2: u64) -> G1Projective {
 const PAIRS_PER_ACCUMULATOR: usize = 8;
 
 /// Π ML(p_i, q_i), chunks of pairs on all cores.
-fn multi_miller_loop(g1: &[G1Affine], g2: &[G2Prepared<Config>]) -> MillerLoopOutput<Bls12_381> {
+fn multi_miller_loop(g1: &[G1Affine], g2: &[&G2Prepared<Config>]) -> MillerLoopOutput<Bls12_381> {
     let pairs: Vec<(&G1Affine, &G2Prepared<Config>)> =
-        g1.iter().zip(g2).filter(|(p, q)| !p.is_zero() && !q.infinity).collect();
+        g1.iter().zip(g2.iter().copied()).filter(|(p, q)| !p.is_zero() && !q.infinity).collect();
     let mut f: Fq12 = pairs
         .par_chunks(PAIRS_PER_ACCUMULATOR)
         .map(|part| {
@@ -184,7 +205,8 @@ struct KeyGroup<'a> {
 
 /// Σ_i r_i·[e(A_i, B_i) − e(α, β) − e(L_i, γ) − e(C_i, δ)] = 0, checked in G_T as
 /// Π e(r_i·A_i, B_i) · e(−Σr·α, β) · e(−Σ r·L, γ) · e(−Σ r·C, δ) = 1.
-fn batch_holds(statements: &[Statement], indices: &[usize], seed: &[u8]) -> bool {
+fn batch_holds(batch: &Batch<'_>, indices: &[usize]) -> bool {
+    let Batch { statements, b_lines, seed } = *batch;
     let scalars: Vec<(u64, u64, Fr)> = indices.iter().map(|&i| combination_scalar(seed, i)).collect();
     let mut groups: Vec<KeyGroup<'_>> = Vec::new();
     for (&i, (_, _, r)) in indices.iter().zip(&scalars) {
@@ -216,10 +238,10 @@ fn batch_holds(statements: &[Statement], indices: &[usize], seed: &[u8]) -> bool
         .map(|(&i, (r1, r2, _))| scale_by_halves(&statements[i].proof.a, *r1, *r2))
         .collect();
     let mut g1 = G1Projective::normalize_batch(&scaled_a);
-    let mut g2: Vec<G2Prepared<Config>> =
-        indices.par_iter().map(|&i| G2Prepared::from(statements[i].proof.b)).collect();
+    let mut g2: Vec<&G2Prepared<Config>> = indices.iter().map(|&i| &b_lines[i]).collect();
+    let betas: Vec<G2Prepared<Config>> = groups.iter().map(|g| G2Prepared::from(g.vk.vk.beta_g2)).collect();
 
-    for group in &groups {
+    for (group, beta) in groups.iter().zip(&betas) {
         let vk = &group.vk.vk;
         let sum_r = group.input_scalars[0];
         let l = G1Projective::msm(&vk.gamma_abc_g1, &group.input_scalars).expect("one scalar per base");
@@ -227,9 +249,9 @@ fn batch_holds(statements: &[Statement], indices: &[usize], seed: &[u8]) -> bool
         let alpha = vk.alpha_g1 * sum_r;
         // gamma and delta come prepared and negated, so L and C keep their sign.
         g1.extend(G1Projective::normalize_batch(&[-alpha, l, c]));
-        g2.push(G2Prepared::from(vk.beta_g2));
-        g2.push(group.vk.gamma_g2_neg_pc.clone());
-        g2.push(group.vk.delta_g2_neg_pc.clone());
+        g2.push(beta);
+        g2.push(&group.vk.gamma_g2_neg_pc);
+        g2.push(&group.vk.delta_g2_neg_pc);
     }
     let miller = multi_miller_loop(&g1, &g2);
     match Bls12_381::final_exponentiation(miller) {

@@ -306,9 +306,10 @@ fn the_block_batch_gives_every_tx_its_alone_result() {
             let circuit = &circuits[rng.gen_range(0..2)];
             let (proof, mut inputs) = circuit.prove(round * 100 + i as u64);
             let mut bytes = if rng.gen_bool(0.5) { proof_bytes(&proof) } else { uncompressed(&proof) };
-            match rng.gen_range(0..8) {
+            match rng.gen_range(0..9) {
                 0 => inputs[0][1] ^= 1,                                                 // wrong statement
                 1 => bytes = proof_bytes(&Proof { a: g1_outside_subgroup(), ..proof }), // bad point
+                4 => bytes = proof_bytes(&Proof { b: g2_outside_subgroup(), ..proof }), // bad B
                 2 => inputs.push(public_input_bytes(&Fr::from(1u64))),                  // wrong count
                 3 if i > 0 => bytes = proof_bytes(&circuit.prove(round * 100 + i as u64 - 1).0), // other proof
                 _ => {}
