@@ -105,7 +105,7 @@ fn bank_sends(c: &mut Criterion) {
         .iter()
         .map(|a| serde_json::json!({ "address": a.address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "1000000000000" }] }))
         .collect();
-    let genesis = serde_json::json!({ "auth": {}, "bank": { "balances": balances }, "zkverify": {} });
+    let genesis = serde_json::json!({ "auth": {}, "bank": { "balances": balances }, "zkverify": {}, "ibc": {} });
     node.init_chain(RequestInitChain {
         chain_id: CHAIN.into(),
         initial_height: 1,

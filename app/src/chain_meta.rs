@@ -1,11 +1,33 @@
 //! Facts about the chain this database belongs to, kept outside consensus state
 //! (in the store's aux column family) and written atomically with the first commit.
 
+use veritas_framework::Timestamp;
 use veritas_store::Storage;
 
 const CHAIN_ID: &[u8] = b"chain/chain_id";
 const INITIAL_HEIGHT: &[u8] = b"chain/initial_height";
 const MAX_BLOCK_BYTES: &[u8] = b"chain/max_block_bytes";
+const LAST_BLOCK_TIME: &[u8] = b"chain/last_block_time";
+
+/// The aux entry recording the time of the block being committed.
+pub fn last_block_time_entry(time: Timestamp) -> (Vec<u8>, Option<Vec<u8>>) {
+    let mut raw = time.seconds.to_be_bytes().to_vec();
+    raw.extend(time.nanos.to_be_bytes());
+    (LAST_BLOCK_TIME.to_vec(), Some(raw))
+}
+
+/// The time of the last committed block: CheckTx and Simulate run "in" the next block,
+/// and the best time they can know for it is this one (IBC light clients compare
+/// header times with it).
+pub fn last_block_time(storage: &Storage) -> Timestamp {
+    match storage.aux_get(LAST_BLOCK_TIME) {
+        Ok(Some(raw)) if raw.len() == 12 => Timestamp {
+            seconds: i64::from_be_bytes(raw[..8].try_into().expect("8 bytes")),
+            nanos: i32::from_be_bytes(raw[8..].try_into().expect("4 bytes")),
+        },
+        _ => Timestamp::default(),
+    }
+}
 
 /// Chain identity and genesis consensus facts.
 #[derive(Debug, Clone, PartialEq, Eq)]

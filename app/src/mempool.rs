@@ -35,8 +35,12 @@ impl Mempool {
             }
         }
         let state = guard.as_mut().expect("set above");
-        let block =
-            BlockInfo { height: meta.height_of(latest + 1), time: Default::default(), chain_id: meta.chain_id.clone() };
+        let block = BlockInfo {
+            height: meta.height_of(latest + 1),
+            time: crate::chain_meta::last_block_time(&self.storage),
+            chain_id: meta.chain_id.clone(),
+            ..Default::default()
+        };
         self.env.run(state, &block, ExecMode::CheckTx, raw, &PreverifiedSignatures::default()).into_check_tx()
     }
 

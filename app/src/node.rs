@@ -30,12 +30,23 @@ pub struct Node {
     genesis_writes: Option<WriteSet>,
     /// The block executed by FinalizeBlock, waiting for Commit.
     prepared: Option<PreparedCommit>,
+    /// The app hash InitChain returned (block 1's header carries it).
+    genesis_app_hash: Option<Vec<u8>>,
 }
 
 impl Node {
     pub fn new(storage: Storage, env: Arc<TxEnv>, meta: Arc<OnceLock<ChainMeta>>) -> Self {
         let modules = env.modules.clone();
-        Self { storage, env, modules, mempool: None, meta, genesis_writes: None, prepared: None }
+        Self {
+            storage,
+            env,
+            modules,
+            mempool: None,
+            meta,
+            genesis_writes: None,
+            prepared: None,
+            genesis_app_hash: None,
+        }
     }
 
     /// The mempool to reset after each commit.
@@ -74,8 +85,12 @@ impl Node {
             serde_json::from_slice(&request.app_state_bytes)
                 .unwrap_or_else(|e| fatal(format!("genesis app_state is not valid JSON: {e}")))
         };
-        let block =
-            BlockInfo { height: initial_height, time: timestamp(request.time), chain_id: meta.chain_id.clone() };
+        let block = BlockInfo {
+            height: initial_height,
+            time: timestamp(request.time),
+            chain_id: meta.chain_id.clone(),
+            ..Default::default()
+        };
         let view = self.storage.view(None).unwrap_or_else(|e| fatal(format!("cannot read state: {e}")));
         let mut state = Overlay::new(view);
         let mut gas = GasMeter::infinite();
@@ -92,6 +107,7 @@ impl Node {
             .root();
         tracing::info!(chain_id = %meta.chain_id, initial_height, app_hash = %hex::encode_upper(app_hash), "initialised chain from genesis");
         self.genesis_writes = Some(writes);
+        self.genesis_app_hash = Some(app_hash.to_vec());
         let _ = self.meta.set(meta);
         ResponseInitChain { consensus_params: None, validators: Vec::new(), app_hash: app_hash.to_vec().into() }
     }
@@ -104,7 +120,21 @@ impl Node {
         if height != expected {
             fatal(format!("FinalizeBlock for height {height}, but the next height of this node is {expected}"));
         }
-        let block = BlockInfo { height, time: timestamp(request.time), chain_id: meta.chain_id.clone() };
+        let last_app_hash = match self.storage.latest_version() {
+            Some(version) => self
+                .storage
+                .root_hash(version)
+                .unwrap_or_else(|e| fatal(format!("cannot read the app hash of version {version}: {e}")))
+                .to_vec(),
+            None => self.genesis_app_hash.clone().unwrap_or_default(),
+        };
+        let block = BlockInfo {
+            height,
+            time: timestamp(request.time),
+            chain_id: meta.chain_id.clone(),
+            last_app_hash,
+            next_validators_hash: request.next_validators_hash.to_vec(),
+        };
         // Timings are for the log only; nothing in state depends on them.
         let started = std::time::Instant::now();
         let view = self.storage.view(None).unwrap_or_else(|e| fatal(format!("cannot read state: {e}")));
@@ -127,7 +157,8 @@ impl Node {
         run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.end_block(ctx));
 
         let executed_at = started.elapsed();
-        let aux = if self.storage.latest_version().is_none() { meta.aux_entries() } else { Vec::new() };
+        let mut aux = if self.storage.latest_version().is_none() { meta.aux_entries() } else { Vec::new() };
+        aux.push(crate::chain_meta::last_block_time_entry(block.time));
         let prepared = self
             .storage
             .prepare_commit(state.writes(), &aux)

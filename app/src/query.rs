@@ -155,8 +155,9 @@ impl QueryService {
         let mut state = Overlay::new(self.storage.view(Some(version))?);
         let block = BlockInfo {
             height: meta.height_of(version) + 1,
-            time: Default::default(),
+            time: crate::chain_meta::last_block_time(&self.storage),
             chain_id: meta.chain_id.clone(),
+            ..Default::default()
         };
         let outcome = self.env.run(&mut state, &block, ExecMode::Simulate, &raw, &PreverifiedSignatures::default());
         if !outcome.is_ok() {

@@ -112,6 +112,39 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     let cheap = send("1uvrt", "1uvrt");
     assert!(!cheap.status.success());
     assert!(String::from_utf8_lossy(&cheap.stderr).contains("insufficient fees"));
+    // IBC from the CLI on a chain with no counterparty yet: empty listings, and a
+    // transfer over a channel that does not exist is refused with the ibc codespace.
+    let channels = json(&veritasd(&["q", "ibc", "channel", "channels", "--node", &rpc, "--output", "json"]));
+    assert_eq!(channels["channels"], serde_json::json!([]), "{channels}");
+    let clients = json(&veritasd(&["q", "ibc", "client", "states", "--node", &rpc, "--output", "json"]));
+    assert_eq!(clients["client_states"], serde_json::json!([]));
+    let traces = json(&veritasd(&["q", "ibc-transfer", "denom-traces", "--node", &rpc, "--output", "json"]));
+    assert_eq!(traces["denom_traces"], serde_json::json!([]));
+    let ibc_send = node.cli(&[
+        "tx",
+        "ibc-transfer",
+        "transfer",
+        "transfer",
+        "channel-7",
+        &bob,
+        "5uvrt",
+        "--from",
+        "faucet",
+        "--keyring-backend",
+        "test",
+        "--node",
+        &rpc,
+        "--fees",
+        "5000uvrt",
+        "-y",
+        "--wait",
+        "--output",
+        "json",
+    ]);
+    assert!(!ibc_send.status.success());
+    let err = String::from_utf8_lossy(&ibc_send.stderr);
+    assert!(err.contains("(ibc)") && err.contains("channel-7"), "{err}");
+
     let nobody = json(&node.cli(&["keys", "add", "nobody", "--keyring-backend", "test", "--output", "json"]));
     let missing = veritasd(&["q", "auth", "account", nobody["address"].as_str().unwrap(), "--node", &rpc]);
     assert!(!missing.status.success());

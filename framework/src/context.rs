@@ -32,6 +32,11 @@ pub struct BlockInfo {
     pub height: u64,
     pub time: Timestamp,
     pub chain_id: String,
+    /// The header's app hash: the state root after the previous block (IBC records it
+    /// as this chain's consensus state for light clients of it).
+    pub last_app_hash: Vec<u8>,
+    /// The header's hash of the next block's validator set.
+    pub next_validators_hash: Vec<u8>,
 }
 
 /// Why a handler runs. Handlers must compute the same state in every mode; the mode

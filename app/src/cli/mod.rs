@@ -1,6 +1,7 @@
 //! The `veritasd` command line.
 
 mod genesis;
+mod ibc;
 mod init;
 mod keys;
 mod loadgen;
@@ -8,6 +9,7 @@ mod output;
 mod query;
 mod start;
 mod tx;
+pub use tx::sign_tx;
 mod zkverify;
 
 use std::path::PathBuf;
@@ -93,5 +95,16 @@ impl Cli {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        // Catches clashing argument names (e.g. a subcommand flag shadowing a flattened one).
+        super::Cli::command().debug_assert();
     }
 }

@@ -31,6 +31,12 @@ pub enum QueryCommand {
     /// Groth16 verifying keys, verified proofs and params.
     #[command(subcommand)]
     Zkverify(super::zkverify::ZkQuery),
+    /// IBC clients, connections and channels.
+    #[command(subcommand)]
+    Ibc(super::ibc::IbcQuery),
+    /// ICS-20 denom traces.
+    #[command(subcommand)]
+    IbcTransfer(super::ibc::IbcTransferQuery),
     /// A transaction by hash.
     Tx { hash: String },
 }
@@ -125,6 +131,8 @@ pub fn run(cmd: QueryCommand, flags: QueryFlags) -> anyhow::Result<()> {
             })
         }
         QueryCommand::Zkverify(cmd) => super::zkverify::run_query(cmd, &client)?,
+        QueryCommand::Ibc(cmd) => super::ibc::run_query(cmd, &client)?,
+        QueryCommand::IbcTransfer(cmd) => super::ibc::run_transfer_query(cmd, &client)?,
         QueryCommand::Tx { hash } => serde_json::to_value(client.tx(&hash, Duration::ZERO)?)?,
     };
     print(flags.output, &value);

@@ -28,6 +28,9 @@ pub enum TxCommand {
     /// Groth16 verifying keys and proofs.
     #[command(subcommand)]
     Zkverify(super::zkverify::ZkTx),
+    /// ICS-20 token transfers over IBC.
+    #[command(subcommand)]
+    IbcTransfer(super::ibc::IbcTransferTx),
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +100,7 @@ pub fn run(cmd: TxCommand) -> anyhow::Result<()> {
             finish(&flags, report, serde_json::Map::new())
         }
         TxCommand::Zkverify(cmd) => super::zkverify::run_tx(cmd),
+        TxCommand::IbcTransfer(cmd) => super::ibc::run_tx(cmd),
     }
 }
 

@@ -64,6 +64,7 @@ fn chain_with(min_gas_prices: &str, zkverify: serde_json::Value) -> Chain {
             { "address": key(2).address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "10" }] },
         ]},
         "zkverify": zkverify,
+        "ibc": {},
     });
     let mut gas = GasMeter::infinite();
     let mut events = Vec::new();

@@ -55,6 +55,17 @@ pub trait FeeCollector: Send + Sync {
     fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error>;
 }
 
+/// What other modules may do with balances and supply (ICS-20 transfers through it).
+pub trait Tokens: Send + Sync {
+    fn balance(&self, ctx: &mut Context<'_>, address: &Address, denom: &str) -> Result<u128, Error>;
+    /// Moves `amount`, creating `to`'s account if it is new.
+    fn send(&self, ctx: &mut Context<'_>, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error>;
+    /// Creates `amount` in `to` and adds it to the supply.
+    fn mint(&self, ctx: &mut Context<'_>, to: &Address, amount: &Coins) -> Result<(), Error>;
+    /// Destroys `amount` held by `from` and takes it from the supply.
+    fn burn(&self, ctx: &mut Context<'_>, from: &Address, amount: &Coins) -> Result<(), Error>;
+}
+
 /// Balances, supply and metadata.
 #[derive(Clone)]
 pub struct BankKeeper {
@@ -142,6 +153,44 @@ impl BankKeeper {
     pub(crate) fn set_metadata(&self, ctx: &mut Context<'_>, metadata: &Metadata) -> Result<(), Error> {
         let key = [METADATA_PREFIX, metadata.base.as_bytes()].concat();
         ctx.kv(&STORE_KEY).set(key, metadata.encode_to_vec())
+    }
+}
+
+impl Tokens for BankKeeper {
+    fn balance(&self, ctx: &mut Context<'_>, address: &Address, denom: &str) -> Result<u128, Error> {
+        BankKeeper::balance(self, ctx, address, denom)
+    }
+
+    fn send(&self, ctx: &mut Context<'_>, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error> {
+        BankKeeper::send(self, ctx, from, to, amount)
+    }
+
+    fn mint(&self, ctx: &mut Context<'_>, to: &Address, amount: &Coins) -> Result<(), Error> {
+        for coin in amount.iter() {
+            let supply = read_supply(&mut ctx.kv(&STORE_KEY), &coin.denom)?;
+            let supply = supply
+                .checked_add(coin.amount)
+                .ok_or_else(|| sdk::invalid_coins(format!("supply of {} would overflow", coin.denom)))?;
+            self.set_supply(ctx, &Coin::new(coin.denom.clone(), supply))?;
+        }
+        self.add(ctx, to, amount)?;
+        self.accounts.ensure_account(ctx, to)
+    }
+
+    fn burn(&self, ctx: &mut Context<'_>, from: &Address, amount: &Coins) -> Result<(), Error> {
+        self.subtract(ctx, from, amount)?;
+        for coin in amount.iter() {
+            let supply = read_supply(&mut ctx.kv(&STORE_KEY), &coin.denom)?;
+            let supply = supply
+                .checked_sub(coin.amount)
+                .ok_or_else(|| sdk::internal(format!("supply of {} is below an amount held", coin.denom)))?;
+            if supply == 0 {
+                ctx.kv(&STORE_KEY).delete(supply_key(&coin.denom))?;
+            } else {
+                self.set_supply(ctx, &Coin::new(coin.denom.clone(), supply))?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -14,6 +14,6 @@ mod queries;
 
 pub use errors::CODESPACE;
 pub use genesis::{Balance, DenomMetadata, DenomUnit, GenesisState};
-pub use keeper::{BankKeeper, FeeCollector, FEE_COLLECTOR};
+pub use keeper::{BankKeeper, FeeCollector, Tokens, FEE_COLLECTOR};
 pub use module::BankModule;
 pub use msgs::{MSG_MULTI_SEND, MSG_SEND};

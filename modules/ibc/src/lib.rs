@@ -1,4 +1,30 @@
-//! The `ibc` module: an ibc-rs host with a 07-tendermint light client, handshakes,
-//! packets and ICS-20 transfers through `bank`.
+//! The `ibc` module: an ibc-rs (0.57) host with the 07-tendermint light client,
+//! connection and channel handshakes, packets, and ICS-20 transfers through `bank`.
 //!
-//! Empty until the ibc issue lands.
+//! Shape: `keeper` (Veritas' own records in the `ibc` substore), `host` (ibc-rs'
+//! validation and execution contexts over the ICS-24 paths), `transfer` (ICS-20 and
+//! the port router), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
+
+mod errors;
+mod events;
+mod genesis;
+mod host;
+mod keeper;
+mod module;
+mod msgs;
+mod queries;
+mod transfer;
+
+pub use errors::CODESPACE;
+pub use genesis::{GenesisEntry, GenesisState};
+pub use host::{proof_specs, UNBONDING_PERIOD};
+pub use keeper::{IbcKeeper, Params};
+pub use module::IbcModule;
+pub use msgs::{MSG_TRANSFER, TYPE_URLS};
+pub use transfer::{bank_denom, denom_hash, escrow_address};
+
+/// A block time as ibc-rs counts it (nanoseconds since the Unix epoch).
+pub(crate) fn timestamp(time: veritas_framework::Timestamp) -> ibc::core::primitives::Timestamp {
+    let nanos = (time.seconds.max(0) as u64).saturating_mul(1_000_000_000).saturating_add(time.nanos.max(0) as u64);
+    ibc::core::primitives::Timestamp::from_nanoseconds(nanos)
+}

@@ -1,0 +1,28 @@
+//! The `ibc` codespace. ibc-rs reports what went wrong in its error text; the code says
+//! which stage refused the message.
+use veritas_framework::Error;
+
+pub const CODESPACE: &str = "ibc";
+
+macro_rules! ibc_errors {
+    ($($(#[$doc:meta])* $name:ident = $code:expr;)*) => {
+        $( $(#[$doc])* pub fn $name(log: impl Into<String>) -> Error { Error::new(CODESPACE, $code, log) } )*
+    };
+}
+
+ibc_errors! {
+    /// A message that does not decode into an IBC message.
+    invalid_message = 2;
+    /// ibc-rs refused the message while validating it (bad proof, header, state).
+    validation_failed = 3;
+    /// ibc-rs failed while executing a validated message.
+    execution_failed = 4;
+    /// An ICS-20 transfer that cannot be sent (denom, amount, funds).
+    transfer_failed = 5;
+    /// A query for state that does not exist.
+    not_found = 6;
+    /// Invalid params or genesis.
+    invalid_genesis = 7;
+    /// A packet this chain has already received (a redundant relay).
+    packet_already_received = 8;
+}

@@ -1,0 +1,100 @@
+//! The only door to the `ibc` substore.
+//!
+//! ICS-24 paths are stored under exactly their ibc-go key (`clients/{id}/clientState`,
+//! `connections/{id}`, `commitments/ports/{p}/channels/{c}/sequences/{n}`, ...), so a
+//! counterparty's light client proves them with prefix `ibc`. Veritas' own records live
+//! under keys no ICS-24 path uses: `veritas/params`, `veritas/hostConsensusStates/{height}`
+//! (BE u64) and `veritas/denomTraces/{hash}`.
+
+use prost::Message;
+use serde::{Deserialize, Serialize};
+use veritas_framework::{sdk, Context, Error, StoreKey, StoreRead};
+
+use crate::errors;
+
+pub(crate) const STORE_KEY: StoreKey = StoreKey::new("ibc");
+const PARAMS_KEY: &[u8] = b"veritas/params";
+pub(crate) const HOST_CONSENSUS_PREFIX: &[u8] = b"veritas/hostConsensusStates/";
+pub(crate) const DENOM_TRACE_PREFIX: &[u8] = b"veritas/denomTraces/";
+
+/// IBC parameters, part of consensus (every validator prunes the same way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// How many of this chain's own consensus states are kept for connection
+    /// handshakes (like the Cosmos SDK's staking `historical_entries`).
+    pub historical_entries: u64,
+    /// The longest a block is expected to take, in seconds (delays on connections
+    /// are counted in blocks with it).
+    pub max_expected_time_per_block_secs: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self { historical_entries: 10_000, max_expected_time_per_block_secs: 30 }
+    }
+}
+
+impl Params {
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.historical_entries == 0 {
+            return Err(errors::invalid_genesis("historical_entries must be positive"));
+        }
+        if self.max_expected_time_per_block_secs == 0 {
+            return Err(errors::invalid_genesis("max_expected_time_per_block_secs must be positive"));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn host_consensus_key(height: u64) -> Vec<u8> {
+    [HOST_CONSENSUS_PREFIX, &height.to_be_bytes()].concat()
+}
+
+pub(crate) fn denom_trace_key(hash: &str) -> Vec<u8> {
+    [DENOM_TRACE_PREFIX, hash.as_bytes()].concat()
+}
+
+/// Reads and writes of the `ibc` substore that are Veritas' own (ibc-rs' paths go
+/// through [`crate::host::IbcHost`]).
+#[derive(Clone, Copy, Default)]
+pub struct IbcKeeper;
+
+impl IbcKeeper {
+    pub fn store_key() -> StoreKey {
+        STORE_KEY
+    }
+
+    pub fn params(kv: &mut impl StoreRead) -> Result<Params, Error> {
+        match kv.get(PARAMS_KEY)? {
+            Some(raw) => serde_json::from_slice(&raw).map_err(|e| sdk::internal(format!("corrupt ibc params: {e}"))),
+            None => Ok(Params::default()),
+        }
+    }
+
+    pub fn set_params(ctx: &mut Context<'_>, params: &Params) -> Result<(), Error> {
+        let raw = serde_json::to_vec(params).map_err(|e| sdk::internal(e.to_string()))?;
+        ctx.kv(&STORE_KEY).set(PARAMS_KEY.to_vec(), raw)
+    }
+
+    /// This chain's consensus state at `height` (Any-encoded tendermint ConsensusState).
+    pub fn host_consensus_state(kv: &mut impl StoreRead, height: u64) -> Result<Option<Vec<u8>>, Error> {
+        kv.get(&host_consensus_key(height))
+    }
+
+    /// The full denom trace (`transfer/channel-0/uvrt`) of voucher `ibc/<hash>`.
+    pub fn denom_trace(kv: &mut impl StoreRead, hash: &str) -> Result<Option<String>, Error> {
+        kv.get(&denom_trace_key(hash))?
+            .map(|raw| String::from_utf8(raw).map_err(|_| sdk::internal("corrupt denom trace")))
+            .transpose()
+    }
+}
+
+/// `ibc_proto`'s ClientPaths, re-exported for the host.
+pub(crate) fn client_paths(raw: Option<Vec<u8>>) -> Result<ibc_proto::ibc::core::connection::v1::ClientPaths, Error> {
+    match raw {
+        Some(raw) => ibc_proto::ibc::core::connection::v1::ClientPaths::decode(raw.as_slice())
+            .map_err(|e| sdk::internal(format!("corrupt client paths: {e}"))),
+        None => Ok(Default::default()),
+    }
+}

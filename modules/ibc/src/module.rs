@@ -1,0 +1,107 @@
+use std::sync::Arc;
+
+use ibc::clients::tendermint::types::ConsensusState as TmConsensusStateType;
+use ibc::core::commitment_types::commitment::CommitmentRoot;
+use ibc::primitives::proto::{Any, Protobuf};
+use serde_json::Value;
+use veritas_bank::Tokens;
+use veritas_framework::{sdk, Address, Context, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+
+use crate::genesis::{GenesisEntry, GenesisState};
+use crate::keeper::{host_consensus_key, IbcKeeper, STORE_KEY};
+use crate::{msgs, queries};
+
+/// The `ibc` module.
+#[derive(Clone)]
+pub struct IbcModule {
+    tokens: Arc<dyn Tokens>,
+}
+
+impl IbcModule {
+    pub fn new(tokens: Arc<dyn Tokens>) -> Self {
+        Self { tokens }
+    }
+}
+
+impl Module for IbcModule {
+    fn name(&self) -> &'static str {
+        "ibc"
+    }
+
+    fn default_genesis(&self) -> Value {
+        serde_json::to_value(GenesisState::default()).expect("serialisable")
+    }
+
+    fn validate_genesis(&self, genesis: &Value) -> Result<(), Error> {
+        GenesisState::validated(genesis).map(|_| ())
+    }
+
+    fn init_genesis(&self, ctx: &mut Context<'_>, genesis: &Value) -> Result<(), Error> {
+        let (params, entries) = GenesisState::validated(genesis)?;
+        IbcKeeper::set_params(ctx, &params)?;
+        for (key, value) in entries {
+            ctx.kv(&STORE_KEY).set(key, value)?;
+        }
+        Ok(())
+    }
+
+    fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
+        let mut kv = ctx.kv(&STORE_KEY);
+        let params = IbcKeeper::params(&mut kv)?;
+        let entries = kv
+            .scan_all(b"")?
+            .into_iter()
+            .filter(|(key, _)| key.as_slice() != b"veritas/params")
+            .map(|(key, value)| GenesisEntry { key: hex::encode(key), value: hex::encode(value) })
+            .collect();
+        serde_json::to_value(GenesisState { params, entries }).map_err(|e| sdk::internal(e.to_string()))
+    }
+
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        msgs::TYPE_URLS
+    }
+
+    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
+        msgs::parse(msg).map(|_| ())
+    }
+
+    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
+        Ok(vec![msgs::signer(&msgs::parse(msg)?)?])
+    }
+
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
+        msgs::deliver(&self.tokens, ctx, msg)
+    }
+
+    fn query_paths(&self) -> &'static [&'static str] {
+        queries::PATHS
+    }
+
+    fn query(&self, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+        queries::answer(ctx, path, data)
+    }
+
+    /// Records this chain's consensus state for the block's height (what a light
+    /// client of Veritas stores from the header: time, app hash root, next validators
+    /// hash) and forgets the one `historical_entries` heights back.
+    fn begin_block(&self, ctx: &mut Context<'_>) -> Result<(), Error> {
+        let block = ctx.block().clone();
+        if block.last_app_hash.is_empty() || block.next_validators_hash.is_empty() {
+            return Ok(());
+        }
+        let time = tendermint::Time::from_unix_timestamp(block.time.seconds, block.time.nanos.max(0) as u32)
+            .map_err(|e| sdk::internal(format!("block time: {e}")))?;
+        let next_validators =
+            tendermint::Hash::from_bytes(tendermint::hash::Algorithm::Sha256, &block.next_validators_hash)
+                .map_err(|e| sdk::internal(format!("next validators hash: {e}")))?;
+        let state = TmConsensusStateType::new(CommitmentRoot::from_bytes(&block.last_app_hash), time, next_validators);
+        let raw = Protobuf::<Any>::encode_vec(ibc::clients::tendermint::consensus_state::ConsensusState::from(state));
+        let params = IbcKeeper::params(&mut ctx.kv(&STORE_KEY))?;
+        let mut kv = ctx.kv(&STORE_KEY);
+        kv.set(host_consensus_key(block.height), raw)?;
+        if let Some(old) = block.height.checked_sub(params.historical_entries) {
+            kv.delete(host_consensus_key(old))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,259 @@
+//! ibc-go's query services over ABCI gRPC-style paths (protobuf in and out), read
+//! straight from the ICS-24 keys. Proof fields are left empty: proofs come from
+//! `store/ibc/key` queries with `prove=true` (two ICS-23 ops, substore then root).
+use ibc_proto::ibc::applications::transfer::v1 as transfer;
+use ibc_proto::ibc::core::channel::v1 as channel;
+use ibc_proto::ibc::core::client::v1 as client;
+use ibc_proto::ibc::core::connection::v1 as connection;
+use prost::Message;
+use veritas_framework::{sdk, Error, QueryContext, StoreRead};
+
+use crate::errors;
+use crate::keeper::{IbcKeeper, DENOM_TRACE_PREFIX, STORE_KEY};
+
+pub const CLIENT_STATES: &str = "/ibc.core.client.v1.Query/ClientStates";
+pub const CLIENT_STATE: &str = "/ibc.core.client.v1.Query/ClientState";
+pub const CONSENSUS_STATE: &str = "/ibc.core.client.v1.Query/ConsensusState";
+pub const CONNECTIONS: &str = "/ibc.core.connection.v1.Query/Connections";
+pub const CONNECTION: &str = "/ibc.core.connection.v1.Query/Connection";
+pub const CHANNELS: &str = "/ibc.core.channel.v1.Query/Channels";
+pub const CHANNEL: &str = "/ibc.core.channel.v1.Query/Channel";
+pub const PACKET_COMMITMENTS: &str = "/ibc.core.channel.v1.Query/PacketCommitments";
+pub const PACKET_ACKNOWLEDGEMENTS: &str = "/ibc.core.channel.v1.Query/PacketAcknowledgements";
+pub const UNRECEIVED_PACKETS: &str = "/ibc.core.channel.v1.Query/UnreceivedPackets";
+pub const UNRECEIVED_ACKS: &str = "/ibc.core.channel.v1.Query/UnreceivedAcks";
+pub const DENOM_TRACES: &str = "/ibc.applications.transfer.v1.Query/DenomTraces";
+pub const DENOM_TRACE: &str = "/ibc.applications.transfer.v1.Query/DenomTrace";
+
+pub const PATHS: &[&str] = &[
+    CLIENT_STATES,
+    CLIENT_STATE,
+    CONSENSUS_STATE,
+    CONNECTIONS,
+    CONNECTION,
+    CHANNELS,
+    CHANNEL,
+    PACKET_COMMITMENTS,
+    PACKET_ACKNOWLEDGEMENTS,
+    UNRECEIVED_PACKETS,
+    UNRECEIVED_ACKS,
+    DENOM_TRACES,
+    DENOM_TRACE,
+];
+
+fn decode<M: Message + Default>(data: &[u8]) -> Result<M, Error> {
+    M::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode request: {e}")))
+}
+
+fn corrupt(what: &str) -> impl Fn(prost::DecodeError) -> Error + '_ {
+    move |e| sdk::internal(format!("corrupt {what}: {e}"))
+}
+
+fn not_found(what: String) -> Error {
+    errors::not_found(format!("rpc error: code = NotFound desc = {what} not found"))
+}
+
+fn height(ctx: &QueryContext<'_>) -> Option<client::Height> {
+    let revision_number = ibc::core::host::types::identifiers::ChainId::new(ctx.chain_id())
+        .map(|id| id.revision_number())
+        .unwrap_or_default();
+    Some(client::Height { revision_number, revision_height: ctx.height() })
+}
+
+fn any(raw: &[u8]) -> Result<ibc_proto::google::protobuf::Any, Error> {
+    ibc_proto::google::protobuf::Any::decode(raw).map_err(corrupt("Any"))
+}
+
+/// `(sequence, value)` of every key under `{kind}/ports/{port}/channels/{channel}/sequences/`.
+fn packet_states(
+    kv: &mut impl StoreRead,
+    kind: &str,
+    port: &str,
+    chan: &str,
+) -> Result<Vec<channel::PacketState>, Error> {
+    let prefix = format!("{kind}/ports/{port}/channels/{chan}/sequences/");
+    Ok(kv
+        .scan_all(prefix.as_bytes())?
+        .into_iter()
+        .filter_map(|(key, data)| {
+            let sequence = String::from_utf8_lossy(&key[prefix.len()..]).parse().ok()?;
+            Some(channel::PacketState { port_id: port.into(), channel_id: chan.into(), sequence, data })
+        })
+        .collect())
+}
+
+pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut kv = ctx.kv(&STORE_KEY);
+    Ok(match path {
+        CLIENT_STATES => {
+            let _: client::QueryClientStatesRequest = decode(data)?;
+            let client_states = kv
+                .scan_all(b"clients/")?
+                .into_iter()
+                .filter_map(|(key, raw)| {
+                    let key = String::from_utf8_lossy(&key).into_owned();
+                    let id = key.strip_prefix("clients/")?.strip_suffix("/clientState")?.to_owned();
+                    Some(
+                        any(&raw)
+                            .map(|state| client::IdentifiedClientState { client_id: id, client_state: Some(state) }),
+                    )
+                })
+                .collect::<Result<_, _>>()?;
+            client::QueryClientStatesResponse { client_states, pagination: None }.encode_to_vec()
+        }
+        CLIENT_STATE => {
+            let r: client::QueryClientStateRequest = decode(data)?;
+            let raw = kv
+                .get(format!("clients/{}/clientState", r.client_id).as_bytes())?
+                .ok_or_else(|| not_found(format!("client {}", r.client_id)))?;
+            client::QueryClientStateResponse {
+                client_state: Some(any(&raw)?),
+                proof: vec![],
+                proof_height: height(ctx),
+            }
+            .encode_to_vec()
+        }
+        CONSENSUS_STATE => {
+            let r: client::QueryConsensusStateRequest = decode(data)?;
+            let key = format!("clients/{}/consensusStates/{}-{}", r.client_id, r.revision_number, r.revision_height);
+            let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
+            client::QueryConsensusStateResponse {
+                consensus_state: Some(any(&raw)?),
+                proof: vec![],
+                proof_height: height(ctx),
+            }
+            .encode_to_vec()
+        }
+        CONNECTIONS => {
+            let _: connection::QueryConnectionsRequest = decode(data)?;
+            let connections = kv
+                .scan_all(b"connections/")?
+                .into_iter()
+                .map(|(key, raw)| {
+                    let id = String::from_utf8_lossy(&key["connections/".len()..]).into_owned();
+                    let end = connection::ConnectionEnd::decode(raw.as_slice()).map_err(corrupt("connection"))?;
+                    Ok(connection::IdentifiedConnection {
+                        id,
+                        client_id: end.client_id,
+                        versions: end.versions,
+                        state: end.state,
+                        counterparty: end.counterparty,
+                        delay_period: end.delay_period,
+                    })
+                })
+                .collect::<Result<_, Error>>()?;
+            connection::QueryConnectionsResponse { connections, pagination: None, height: height(ctx) }.encode_to_vec()
+        }
+        CONNECTION => {
+            let r: connection::QueryConnectionRequest = decode(data)?;
+            let raw = kv
+                .get(format!("connections/{}", r.connection_id).as_bytes())?
+                .ok_or_else(|| not_found(format!("connection {}", r.connection_id)))?;
+            let end = connection::ConnectionEnd::decode(raw.as_slice()).map_err(corrupt("connection"))?;
+            connection::QueryConnectionResponse { connection: Some(end), proof: vec![], proof_height: height(ctx) }
+                .encode_to_vec()
+        }
+        CHANNELS => {
+            let _: channel::QueryChannelsRequest = decode(data)?;
+            let channels = kv
+                .scan_all(b"channelEnds/ports/")?
+                .into_iter()
+                .map(|(key, raw)| {
+                    let key = String::from_utf8_lossy(&key).into_owned();
+                    let mut parts = key.split('/').skip(2);
+                    let port_id = parts.next().unwrap_or_default().to_owned();
+                    let channel_id = parts.nth(1).unwrap_or_default().to_owned();
+                    let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
+                    Ok(channel::IdentifiedChannel {
+                        state: end.state,
+                        ordering: end.ordering,
+                        counterparty: end.counterparty,
+                        connection_hops: end.connection_hops,
+                        version: end.version,
+                        port_id,
+                        channel_id,
+                        upgrade_sequence: end.upgrade_sequence,
+                    })
+                })
+                .collect::<Result<_, Error>>()?;
+            channel::QueryChannelsResponse { channels, pagination: None, height: height(ctx) }.encode_to_vec()
+        }
+        CHANNEL => {
+            let r: channel::QueryChannelRequest = decode(data)?;
+            let key = format!("channelEnds/ports/{}/channels/{}", r.port_id, r.channel_id);
+            let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
+            let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
+            channel::QueryChannelResponse { channel: Some(end), proof: vec![], proof_height: height(ctx) }
+                .encode_to_vec()
+        }
+        PACKET_COMMITMENTS => {
+            let r: channel::QueryPacketCommitmentsRequest = decode(data)?;
+            let commitments = packet_states(&mut kv, "commitments", &r.port_id, &r.channel_id)?;
+            channel::QueryPacketCommitmentsResponse { commitments, pagination: None, height: height(ctx) }
+                .encode_to_vec()
+        }
+        PACKET_ACKNOWLEDGEMENTS => {
+            let r: channel::QueryPacketAcknowledgementsRequest = decode(data)?;
+            let mut acknowledgements = packet_states(&mut kv, "acks", &r.port_id, &r.channel_id)?;
+            if !r.packet_commitment_sequences.is_empty() {
+                acknowledgements.retain(|a| r.packet_commitment_sequences.contains(&a.sequence));
+            }
+            channel::QueryPacketAcknowledgementsResponse { acknowledgements, pagination: None, height: height(ctx) }
+                .encode_to_vec()
+        }
+        UNRECEIVED_PACKETS => {
+            // Sequences the counterparty committed that this chain has no receipt for.
+            let r: channel::QueryUnreceivedPacketsRequest = decode(data)?;
+            let mut sequences = Vec::new();
+            for seq in r.packet_commitment_sequences {
+                let key = format!("receipts/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
+                if kv.get(key.as_bytes())?.is_none() {
+                    sequences.push(seq);
+                }
+            }
+            channel::QueryUnreceivedPacketsResponse { sequences, height: height(ctx) }.encode_to_vec()
+        }
+        UNRECEIVED_ACKS => {
+            // Sequences acknowledged by the counterparty whose commitment is still here.
+            let r: channel::QueryUnreceivedAcksRequest = decode(data)?;
+            let mut sequences = Vec::new();
+            for seq in r.packet_ack_sequences {
+                let key = format!("commitments/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
+                if kv.get(key.as_bytes())?.is_some() {
+                    sequences.push(seq);
+                }
+            }
+            channel::QueryUnreceivedAcksResponse { sequences, height: height(ctx) }.encode_to_vec()
+        }
+        DENOM_TRACES => {
+            let _: transfer::QueryDenomTracesRequest = decode(data)?;
+            let denom_traces = kv
+                .scan_all(DENOM_TRACE_PREFIX)?
+                .into_iter()
+                .map(|(_, raw)| trace(&String::from_utf8_lossy(&raw)))
+                .collect();
+            transfer::QueryDenomTracesResponse { denom_traces, pagination: None }.encode_to_vec()
+        }
+        DENOM_TRACE => {
+            let r: transfer::QueryDenomTraceRequest = decode(data)?;
+            let hash = r.hash.trim_start_matches("ibc/").to_uppercase();
+            let full =
+                IbcKeeper::denom_trace(&mut kv, &hash)?.ok_or_else(|| not_found(format!("denom trace {hash}")))?;
+            transfer::QueryDenomTraceResponse { denom_trace: Some(trace(&full)) }.encode_to_vec()
+        }
+        other => return Err(sdk::unknown_request(format!("ibc answers no query {other}"))),
+    })
+}
+
+/// Splits `transfer/channel-0/uvrt` into path `transfer/channel-0` and base `uvrt`.
+fn trace(full: &str) -> transfer::DenomTrace {
+    let parts: Vec<&str> = full.split('/').collect();
+    let mut path_len = 0;
+    while path_len + 2 <= parts.len().saturating_sub(1)
+        && parts[path_len].chars().all(|c| c.is_ascii_alphanumeric() || "._+-#[]<>".contains(c))
+        && parts[path_len + 1].starts_with("channel-")
+    {
+        path_len += 2;
+    }
+    transfer::DenomTrace { path: parts[..path_len].join("/"), base_denom: parts[path_len..].join("/") }
+}
