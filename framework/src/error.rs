@@ -48,20 +48,31 @@ impl From<veritas_store::StoreError> for Error {
     }
 }
 
+/// Defines a codespace's error constructors, one `pub fn name(log) -> Error` per code,
+/// and `CODES`, every (name, code) pair:
+/// `module_errors! { CODESPACE; /// doc\n name = 2; ... }`.
+#[macro_export]
+macro_rules! module_errors {
+    ($codespace:expr; $($(#[$doc:meta])* $name:ident = $code:expr;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(log: impl Into<String>) -> $crate::Error {
+                $crate::Error::new($codespace, $code, log)
+            }
+        )*
+        /// Every code of the codespace with its constructor's name.
+        pub const CODES: &[(&str, u32)] = &[$((stringify!($name), $code)),*];
+    };
+}
+
 /// Errors of the app itself, numbered as the Cosmos SDK numbers them in its `sdk`
 /// codespace, so clients that already know those codes read ours unchanged.
 pub mod sdk {
-    use super::Error;
 
     pub const CODESPACE: &str = "sdk";
 
-    macro_rules! sdk_errors {
-        ($($(#[$doc:meta])* $name:ident = $code:expr;)*) => {
-            $( $(#[$doc])* pub fn $name(log: impl Into<String>) -> Error { Error::new(CODESPACE, $code, log) } )*
-        };
-    }
-
-    sdk_errors! {
+    crate::module_errors! {
+        CODESPACE;
         /// A failure that is not the caller's fault.
         internal = 1;
         /// The transaction bytes could not be decoded.

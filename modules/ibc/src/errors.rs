@@ -1,16 +1,10 @@
 //! The `ibc` codespace. ibc-rs reports what went wrong in its error text; the code says
 //! which stage refused the message.
-use veritas_framework::Error;
 
 pub const CODESPACE: &str = "ibc";
 
-macro_rules! ibc_errors {
-    ($($(#[$doc:meta])* $name:ident = $code:expr;)*) => {
-        $( $(#[$doc])* pub fn $name(log: impl Into<String>) -> Error { Error::new(CODESPACE, $code, log) } )*
-    };
-}
-
-ibc_errors! {
+veritas_framework::module_errors! {
+    CODESPACE;
     /// A message that does not decode into an IBC message.
     invalid_message = 2;
     /// ibc-rs refused the message while validating it (bad proof, header, state).

@@ -357,3 +357,27 @@ impl Router for IbcRouter<'_, '_> {
         (*port_id == PortId::transfer()).then(transfer_module_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn voucher_denoms_are_named_as_ibc_go_names_them() {
+        // ATOM over Osmosis' channel-0: a voucher name every Cosmos wallet knows.
+        let atom = PrefixedDenom::from_str("transfer/channel-0/uatom").unwrap();
+        assert_eq!(bank_denom(&atom), "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2");
+        assert_eq!(bank_denom(&PrefixedDenom::from_str("uvrt").unwrap()), "uvrt");
+    }
+
+    #[test]
+    fn messages_for_ibc_rs_stay_valid_inside_an_error_acknowledgement() {
+        let message = invalid("receiver \"x\\\" is bad\n").to_string();
+        // What ibc-rs writes for an error acknowledgement, unescaped.
+        let ack = format!(r#"{{"error":"{message}"}}"#);
+        let parsed: serde_json::Value = serde_json::from_str(&ack).expect("valid JSON");
+        assert!(parsed["error"].as_str().unwrap().contains("'x/' is bad"));
+    }
+}

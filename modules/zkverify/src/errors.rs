@@ -1,18 +1,10 @@
 //! The `zkverify` codespace: one code per way a key, proof or input can be refused, so
 //! clients can tell a malformed point from a proof that simply does not verify.
-use veritas_framework::Error;
 
 pub const CODESPACE: &str = "zkverify";
 
-macro_rules! zk_errors {
-    ($($(#[$doc:meta])* $name:ident = $code:expr;)*) => {
-        $( $(#[$doc])* pub fn $name(log: impl Into<String>) -> Error { Error::new(CODESPACE, $code, log) } )*
-        /// Every code of the codespace, with its constructor's name (for docs and tests).
-        pub const CODES: &[(&str, u32)] = &[$((stringify!($name), $code)),*];
-    };
-}
-
-zk_errors! {
+veritas_framework::module_errors! {
+    CODESPACE;
     /// Bytes that are not a canonical encoding (length, flags, coordinate >= p, trailing bytes).
     invalid_encoding = 2;
     /// A point whose coordinates do not satisfy the curve equation.
