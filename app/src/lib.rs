@@ -13,6 +13,7 @@ pub mod logging;
 pub mod mempool;
 pub mod modules;
 pub mod node;
+pub mod node_services;
 pub mod proposal;
 pub mod query;
 pub mod tx;

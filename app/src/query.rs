@@ -122,6 +122,12 @@ impl QueryService {
         if path == SIMULATE {
             return self.simulate(meta, version, &request.data);
         }
+        if crate::node_services::answers(path) {
+            let view = self.storage.view(Some(version))?;
+            let ctx = QueryContext::new(meta.height_of(version), &meta.chain_id, &view);
+            let value = crate::node_services::answer(&ctx, self.env.min_gas_prices.as_text(), path, &request.data)?;
+            return Ok(ResponseQuery { value: value.into(), height, ..Default::default() });
+        }
         if path.starts_with('/') && self.env.modules.has_query(path) {
             if request.prove {
                 return Err(sdk::invalid_request("proofs are available for store/<module>/key queries only"));

@@ -145,6 +145,29 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     let err = String::from_utf8_lossy(&ibc_send.stderr);
     assert!(err.contains("(ibc)") && err.contains("channel-7"), "{err}");
 
+    // What relayers read from a chain they relay for: staking params (unbonding period,
+    // historical entries) and the node's minimum gas prices.
+    let abci = |path: &str| -> Vec<u8> {
+        let reply = common::rpc(node.rpc_port, &format!("/abci_query?path=%22{path}%22")).expect("abci_query answers");
+        let response = &reply["response"];
+        assert_eq!(response["code"].as_u64().unwrap_or(0), 0, "{path}: {response}");
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(response["value"].as_str().unwrap_or_default()).unwrap()
+    };
+    let staking = <cosmos_sdk_proto::cosmos::staking::v1beta1::QueryParamsResponse as prost::Message>::decode(
+        abci("/cosmos.staking.v1beta1.Query/Params").as_slice(),
+    )
+    .unwrap()
+    .params
+    .unwrap();
+    assert_eq!(staking.unbonding_time.unwrap().seconds, 21 * 24 * 3600);
+    assert!(staking.historical_entries > 0);
+    let config = <cosmos_sdk_proto::cosmos::base::node::v1beta1::ConfigResponse as prost::Message>::decode(
+        abci("/cosmos.base.node.v1beta1.Service/Config").as_slice(),
+    )
+    .unwrap();
+    assert_eq!(config.minimum_gas_price, "0.025uvrt");
+
     let nobody = json(&node.cli(&["keys", "add", "nobody", "--keyring-backend", "test", "--output", "json"]));
     let missing = veritasd(&["q", "auth", "account", nobody["address"].as_str().unwrap(), "--node", &rpc]);
     assert!(!missing.status.success());

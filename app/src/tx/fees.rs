@@ -5,21 +5,29 @@ use crate::config::{parse_gas_prices, GasPrice};
 /// This node's minimum gas prices (app.toml), enforced in CheckTx only: it is local
 /// policy, not consensus.
 #[derive(Debug, Clone, Default)]
-pub struct MinGasPrices(Vec<GasPrice>);
+pub struct MinGasPrices {
+    prices: Vec<GasPrice>,
+    text: String,
+}
 
 impl MinGasPrices {
     pub fn parse(text: &str) -> anyhow::Result<Self> {
-        Ok(Self(parse_gas_prices(text)?))
+        Ok(Self { prices: parse_gas_prices(text)?, text: text.trim().to_owned() })
+    }
+
+    /// The prices as app.toml gives them (e.g. `0.025uvrt`); empty: none.
+    pub fn as_text(&self) -> &str {
+        &self.text
     }
 
     /// The fee must reach `ceil(price × gas_limit)` in at least one priced denom
     /// (the Cosmos SDK's `IsAnyGTE`). No prices: any fee passes.
     pub fn check(&self, fee: &Coins, gas_limit: u64) -> Result<(), Error> {
-        if self.0.is_empty() {
+        if self.prices.is_empty() {
             return Ok(());
         }
         let mut required = Vec::new();
-        for price in &self.0 {
+        for price in &self.prices {
             let scale = 10u128.pow(price.decimals);
             let needed = price
                 .scaled_amount
