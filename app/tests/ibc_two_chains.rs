@@ -240,7 +240,8 @@ fn client_state_of(chain: &Chain, height: u64) -> TmClientState {
         Duration::from_secs(10),
         Height::new(1, height).unwrap(),
         veritas_ibc::proof_specs(),
-        vec![],
+        // What relayers put in: the Cosmos SDK's upgrade path, checked by validate_self_client.
+        veritas_ibc::UPGRADE_PATH.iter().map(|s| s.to_string()).collect(),
         AllowUpdate { after_expiry: false, after_misbehaviour: false },
     )
     .unwrap()

@@ -45,6 +45,10 @@ pub(crate) type SharedContext<'c, 'a> = Rc<RefCell<&'c mut Context<'a>>>;
 /// use it as their unbonding period (and a shorter trusting period).
 pub const UNBONDING_PERIOD: Duration = Duration::from_secs(21 * 24 * 3600);
 
+/// The upgrade path a client of Veritas may carry (the Cosmos SDK's, which relayers put
+/// in every client state they create): an empty one is accepted too.
+pub const UPGRADE_PATH: [&str; 2] = ["upgrade", "upgradedIBCState"];
+
 /// The ICS-23 specs a light client of Veritas verifies proofs with: the key in the
 /// `ibc` substore, then the substore root in the root tree (both JMT).
 pub fn proof_specs() -> ProofSpecs {
@@ -61,6 +65,7 @@ pub(crate) struct IbcHost<'c, 'a> {
     proof_specs: ProofSpecs,
     pub(crate) events: Vec<IbcEvent>,
     store_error: RefCell<Option<Error>>,
+    upgrade_path: Vec<String>,
 }
 
 fn be_u64(raw: &[u8], what: &str) -> Result<u64, HostError> {
@@ -86,6 +91,7 @@ impl<'c, 'a> IbcHost<'c, 'a> {
             proof_specs: proof_specs(),
             events: Vec::new(),
             store_error: RefCell::new(None),
+            upgrade_path: UPGRADE_PATH.iter().map(|s| s.to_string()).collect(),
         })
     }
 
@@ -293,7 +299,7 @@ impl ValidateSelfClientContext for IbcHost<'_, '_> {
     }
 
     fn upgrade_path(&self) -> &[String] {
-        &[]
+        &self.upgrade_path
     }
 }
 

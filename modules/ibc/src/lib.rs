@@ -17,7 +17,7 @@ mod transfer;
 
 pub use errors::CODESPACE;
 pub use genesis::{GenesisEntry, GenesisState};
-pub use host::{proof_specs, UNBONDING_PERIOD};
+pub use host::{proof_specs, UNBONDING_PERIOD, UPGRADE_PATH};
 pub use keeper::{IbcKeeper, Params};
 pub use module::IbcModule;
 pub use msgs::{MSG_TRANSFER, TYPE_URLS};
