@@ -6,7 +6,7 @@
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::{ConfigRequest, ConfigResponse};
 use cosmos_sdk_proto::cosmos::staking::v1beta1::{Params, QueryParamsRequest, QueryParamsResponse};
 use prost::Message;
-use veritas_framework::{sdk, Error, QueryContext};
+use veritas_framework::{decode_request, sdk, Error, QueryContext};
 
 pub const STAKING_PARAMS: &str = "/cosmos.staking.v1beta1.Query/Params";
 pub const NODE_CONFIG: &str = "/cosmos.base.node.v1beta1.Service/Config";
@@ -19,10 +19,9 @@ pub fn answers(path: &str) -> bool {
 /// The staking params light clients of Veritas depend on: the 21-day unbonding period
 /// they must use, and how many of its own consensus states Veritas keeps (`ibc` param).
 pub fn answer(ctx: &QueryContext<'_>, min_gas_prices: &str, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
-    let bad = |e: prost::DecodeError| sdk::invalid_request(format!("cannot decode request: {e}"));
     match path {
         STAKING_PARAMS => {
-            QueryParamsRequest::decode(data).map_err(bad)?;
+            decode_request::<QueryParamsRequest>(data)?;
             let ibc = veritas_ibc::IbcKeeper::params(&mut ctx.kv(&veritas_ibc::IbcKeeper::store_key()))?;
             let unbonding = veritas_ibc::UNBONDING_PERIOD;
             let params = Params {
@@ -39,7 +38,7 @@ pub fn answer(ctx: &QueryContext<'_>, min_gas_prices: &str, path: &str, data: &[
             Ok(QueryParamsResponse { params: Some(params) }.encode_to_vec())
         }
         NODE_CONFIG => {
-            ConfigRequest::decode(data).map_err(bad)?;
+            decode_request::<ConfigRequest>(data)?;
             Ok(ConfigResponse { minimum_gas_price: min_gas_prices.to_owned(), ..Default::default() }.encode_to_vec())
         }
         other => Err(sdk::unknown_request(format!("unknown query path {other:?}"))),

@@ -5,18 +5,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use serde_json::Value;
-
-fn json(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "command failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 #[test]
 fn cli_keys_send_and_queries_against_a_real_chain() {
@@ -27,10 +15,10 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     assert!(faucet.starts_with("veritas1"));
     let shown = node.cli(&["keys", "show", "faucet", "-a", "--keyring-backend", "test"]);
     assert_eq!(String::from_utf8_lossy(&shown.stdout).trim(), faucet);
-    let fresh = json(&node.cli(&["keys", "add", "bob", "--keyring-backend", "test", "--output", "json"]));
+    let fresh = ok_json(&node.cli(&["keys", "add", "bob", "--keyring-backend", "test", "--output", "json"]));
     assert_eq!(fresh["mnemonic"].as_str().unwrap().split_whitespace().count(), 24);
     let bob = fresh["address"].as_str().unwrap().to_owned();
-    let listed = json(&node.cli(&["keys", "list", "--keyring-backend", "test", "--output", "json"]));
+    let listed = ok_json(&node.cli(&["keys", "list", "--keyring-backend", "test", "--output", "json"]));
     assert_eq!(listed.as_array().unwrap().len(), 2);
 
     node.fund("faucet", "1000000uvrt");
@@ -61,24 +49,24 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
             "json",
         ])
     };
-    let sent = json(&send("250uvrt", "5000uvrt"));
+    let sent = ok_json(&send("250uvrt", "5000uvrt"));
     assert_eq!(sent["code"], 0, "{sent}");
     assert!(sent["height"].as_u64().unwrap() > 0);
     assert!(sent["gas_used"].as_i64().unwrap() > 0);
     assert!(sent["events"].to_string().contains("coin_received"));
 
-    let balances = json(&veritasd(&["q", "bank", "balances", &bob, "--node", &rpc, "--output", "json"]));
+    let balances = ok_json(&veritasd(&["q", "bank", "balances", &bob, "--node", &rpc, "--output", "json"]));
     assert_eq!(balances["balances"][0]["amount"], "250", "{balances}");
     let faucet_balance =
-        json(&veritasd(&["q", "bank", "balances", &faucet, "--denom", "uvrt", "--node", &rpc, "--output", "json"]));
+        ok_json(&veritasd(&["q", "bank", "balances", &faucet, "--denom", "uvrt", "--node", &rpc, "--output", "json"]));
     assert_eq!(faucet_balance["balance"]["amount"], (1_000_000 - 250 - 5000).to_string());
-    let account = json(&veritasd(&["q", "auth", "account", &faucet, "--node", &rpc, "--output", "json"]));
+    let account = ok_json(&veritasd(&["q", "auth", "account", &faucet, "--node", &rpc, "--output", "json"]));
     assert_eq!(account["sequence"], "1");
-    let tx = json(&veritasd(&["q", "tx", sent["txhash"].as_str().unwrap(), "--node", &rpc, "--output", "json"]));
+    let tx = ok_json(&veritasd(&["q", "tx", sent["txhash"].as_str().unwrap(), "--node", &rpc, "--output", "json"]));
     assert_eq!(tx["height"], sent["height"]);
-    let total = json(&veritasd(&["q", "bank", "total", "--node", &rpc, "--output", "json"]));
+    let total = ok_json(&veritasd(&["q", "bank", "total", "--node", &rpc, "--output", "json"]));
     assert_eq!(total["supply"][0]["amount"], "1000000");
-    let status = json(&veritasd(&["status", "--node", &rpc, "--output", "json"]));
+    let status = ok_json(&veritasd(&["status", "--node", &rpc, "--output", "json"]));
     assert_eq!(status["node_info"]["network"], "e2e-bank-1");
 
     // Automatic gas through simulation.
@@ -102,7 +90,7 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
         "--output",
         "json",
     ]);
-    assert_eq!(json(&auto)["code"], 0);
+    assert_eq!(ok_json(&auto)["code"], 0);
 
     // Failures exit non-zero and print the chain's code and log.
     let overspend = send("999999999uvrt", "5000uvrt");
@@ -114,11 +102,11 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     assert!(String::from_utf8_lossy(&cheap.stderr).contains("insufficient fees"));
     // IBC from the CLI on a chain with no counterparty yet: empty listings, and a
     // transfer over a channel that does not exist is refused with the ibc codespace.
-    let channels = json(&veritasd(&["q", "ibc", "channel", "channels", "--node", &rpc, "--output", "json"]));
+    let channels = ok_json(&veritasd(&["q", "ibc", "channel", "channels", "--node", &rpc, "--output", "json"]));
     assert_eq!(channels["channels"], serde_json::json!([]), "{channels}");
-    let clients = json(&veritasd(&["q", "ibc", "client", "states", "--node", &rpc, "--output", "json"]));
+    let clients = ok_json(&veritasd(&["q", "ibc", "client", "states", "--node", &rpc, "--output", "json"]));
     assert_eq!(clients["client_states"], serde_json::json!([]));
-    let traces = json(&veritasd(&["q", "ibc-transfer", "denom-traces", "--node", &rpc, "--output", "json"]));
+    let traces = ok_json(&veritasd(&["q", "ibc-transfer", "denom-traces", "--node", &rpc, "--output", "json"]));
     assert_eq!(traces["denom_traces"], serde_json::json!([]));
     let ibc_send = node.cli(&[
         "tx",
@@ -168,7 +156,7 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     .unwrap();
     assert_eq!(config.minimum_gas_price, "0.025uvrt");
 
-    let nobody = json(&node.cli(&["keys", "add", "nobody", "--keyring-backend", "test", "--output", "json"]));
+    let nobody = ok_json(&node.cli(&["keys", "add", "nobody", "--keyring-backend", "test", "--output", "json"]));
     let missing = veritasd(&["q", "auth", "account", nobody["address"].as_str().unwrap(), "--node", &rpc]);
     assert!(!missing.status.success());
     assert!(

@@ -9,21 +9,9 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use common::*;
-use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../modules/zkverify/fixtures")
-}
-
-fn ok_json(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "command failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// A fresh proof of a·b for random a, b, made by snarkjs with the committed zkey.

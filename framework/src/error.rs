@@ -48,6 +48,11 @@ impl From<veritas_store::StoreError> for Error {
     }
 }
 
+/// Decodes a protobuf query request; a malformed one is the caller's error (sdk 18).
+pub fn decode_request<M: prost::Message + Default>(data: &[u8]) -> Result<M, Error> {
+    M::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode request: {e}")))
+}
+
 /// Defines a codespace's error constructors, one `pub fn name(log) -> Error` per code,
 /// and `CODES`, every (name, code) pair:
 /// `module_errors! { CODESPACE; /// doc\n name = 2; ... }`.

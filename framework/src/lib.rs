@@ -24,7 +24,7 @@ pub use coins::{parse_amount, validate_denom, Coin, Coins};
 pub use context::{
     BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead, Timestamp,
 };
-pub use error::{sdk, Error};
+pub use error::{decode_request, sdk, Error};
 pub use events::{Event, EventAttribute};
 pub use gas::{GasMeter, KvGasConfig, KV_GAS};
 pub use module::{Module, Msg, MsgResponse};

@@ -86,6 +86,18 @@ impl Drop for Proc {
     }
 }
 
+/// The JSON a successful command printed; fails the test with its stderr otherwise.
+pub fn ok_json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "command failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
 pub fn veritasd(args: &[&str]) -> Output {
     Command::new(VERITASD).args(args).output().unwrap()
 }

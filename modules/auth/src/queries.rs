@@ -3,7 +3,7 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::{
 };
 use cosmos_sdk_proto::Any;
 use prost::Message;
-use veritas_framework::{sdk, Address, Error, QueryContext};
+use veritas_framework::{decode_request, sdk, Address, Error, QueryContext};
 
 use crate::keeper::{read_account, read_params, AccountKeeper};
 use crate::BASE_ACCOUNT_TYPE_URL;
@@ -16,8 +16,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
     let mut kv = ctx.kv(&AccountKeeper::store_key());
     match path {
         ACCOUNT => {
-            let request =
-                QueryAccountRequest::decode(data).map_err(|e| sdk::invalid_request(format!("bad request: {e}")))?;
+            let request = decode_request::<QueryAccountRequest>(data)?;
             let address = Address::from_bech32(&request.address)?;
             let account = read_account(&mut kv, &address)?.ok_or_else(|| {
                 // CosmJS recognises a missing account by this gRPC status text.
@@ -31,7 +30,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             Ok(QueryAccountResponse { account: Some(any) }.encode_to_vec())
         }
         PARAMS => {
-            QueryParamsRequest::decode(data).map_err(|e| sdk::invalid_request(format!("bad request: {e}")))?;
+            decode_request::<QueryParamsRequest>(data)?;
             let params = read_params(&mut kv)?;
             Ok(QueryParamsResponse { params: Some(params.to_proto()) }.encode_to_vec())
         }

@@ -2,7 +2,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::*;
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
-use veritas_framework::{sdk, validate_denom, Address, Error, QueryContext, StoreRead};
+use veritas_framework::{decode_request, sdk, validate_denom, Address, Error, QueryContext, StoreRead};
 
 use crate::keeper::{
     balances_prefix, decode_amount, metadata_prefix, read_balance, read_metadata, read_supply, supply_prefix,
@@ -23,10 +23,6 @@ pub const PATHS: &[&str] =
 const DEFAULT_LIMIT: u64 = 100;
 const MAX_LIMIT: u64 = 1000;
 
-fn decode<M: Message + Default>(data: &[u8]) -> Result<M, Error> {
-    M::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode request: {e}")))
-}
-
 fn coin(denom: &str, amount: u128) -> ProtoCoin {
     ProtoCoin { denom: denom.to_owned(), amount: amount.to_string() }
 }
@@ -35,25 +31,25 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
     let mut kv = ctx.kv(&BankKeeper::store_key());
     Ok(match path {
         BALANCE => {
-            let r: QueryBalanceRequest = decode(data)?;
+            let r: QueryBalanceRequest = decode_request(data)?;
             let address = Address::from_bech32(&r.address)?;
             validate_denom(&r.denom)?;
             let amount = read_balance(&mut kv, &address, &r.denom)?;
             QueryBalanceResponse { balance: Some(coin(&r.denom, amount)) }.encode_to_vec()
         }
         ALL_BALANCES => {
-            let r: QueryAllBalancesRequest = decode(data)?;
+            let r: QueryAllBalancesRequest = decode_request(data)?;
             let (balances, pagination) = balances_page(&mut kv, &r.address, r.pagination)?;
             QueryAllBalancesResponse { balances, pagination }.encode_to_vec()
         }
         SPENDABLE_BALANCES => {
             // Nothing is locked on Veritas: spendable equals the balance.
-            let r: QuerySpendableBalancesRequest = decode(data)?;
+            let r: QuerySpendableBalancesRequest = decode_request(data)?;
             let (balances, pagination) = balances_page(&mut kv, &r.address, r.pagination)?;
             QuerySpendableBalancesResponse { balances, pagination }.encode_to_vec()
         }
         TOTAL_SUPPLY => {
-            let r: QueryTotalSupplyRequest = decode(data)?;
+            let r: QueryTotalSupplyRequest = decode_request(data)?;
             let (entries, pagination) = paginate(&mut kv, supply_prefix(), r.pagination)?;
             let supply = entries
                 .iter()
@@ -62,12 +58,12 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             QueryTotalSupplyResponse { supply, pagination }.encode_to_vec()
         }
         SUPPLY_OF => {
-            let r: QuerySupplyOfRequest = decode(data)?;
+            let r: QuerySupplyOfRequest = decode_request(data)?;
             validate_denom(&r.denom)?;
             QuerySupplyOfResponse { amount: Some(coin(&r.denom, read_supply(&mut kv, &r.denom)?)) }.encode_to_vec()
         }
         DENOM_METADATA => {
-            let r: QueryDenomMetadataRequest = decode(data)?;
+            let r: QueryDenomMetadataRequest = decode_request(data)?;
             validate_denom(&r.denom)?;
             let metadata = read_metadata(&mut kv, &r.denom)?.ok_or_else(|| {
                 errors::denom_metadata_not_found(format!(
@@ -78,7 +74,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             QueryDenomMetadataResponse { metadata: Some(metadata) }.encode_to_vec()
         }
         DENOMS_METADATA => {
-            let r: QueryDenomsMetadataRequest = decode(data)?;
+            let r: QueryDenomsMetadataRequest = decode_request(data)?;
             let (entries, pagination) = paginate(&mut kv, metadata_prefix(), r.pagination)?;
             let metadatas = entries
                 .iter()
@@ -89,7 +85,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             QueryDenomsMetadataResponse { metadatas, pagination }.encode_to_vec()
         }
         PARAMS => {
-            let _: QueryParamsRequest = decode(data)?;
+            let _: QueryParamsRequest = decode_request(data)?;
             #[allow(deprecated)] // send_enabled moved out of Params in the SDK; we send none.
             QueryParamsResponse { params: Some(Params { send_enabled: vec![], default_send_enabled: true }) }
                 .encode_to_vec()

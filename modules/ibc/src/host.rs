@@ -38,8 +38,36 @@ use veritas_framework::{Address, Context, Error};
 
 use crate::keeper::{client_paths, IbcKeeper, Params, STORE_KEY};
 
-/// The message's context, shared by the host and the ICS-20 module.
-pub(crate) type SharedContext<'c, 'a> = Rc<RefCell<&'c mut Context<'a>>>;
+/// The message's context, shared by the host and the ICS-20 module, with the first
+/// store error either of them met (it explains a failure better than ibc-rs' rewording).
+pub(crate) struct MessageState<'c, 'a> {
+    ctx: RefCell<&'c mut Context<'a>>,
+    first_store_error: RefCell<Option<Error>>,
+}
+
+pub(crate) type SharedContext<'c, 'a> = Rc<MessageState<'c, 'a>>;
+
+impl<'c, 'a> MessageState<'c, 'a> {
+    pub(crate) fn shared(ctx: &'c mut Context<'a>) -> SharedContext<'c, 'a> {
+        Rc::new(Self { ctx: RefCell::new(ctx), first_store_error: RefCell::new(None) })
+    }
+
+    /// The context, for one short access (never held across another).
+    pub(crate) fn context(&self) -> std::cell::RefMut<'_, &'c mut Context<'a>> {
+        self.ctx.borrow_mut()
+    }
+
+    /// Remembers `error` if it is the first; returns its log for ibc-rs.
+    pub(crate) fn keep(&self, error: Error) -> String {
+        let log = error.log().to_owned();
+        self.first_store_error.borrow_mut().get_or_insert(error);
+        log
+    }
+
+    pub(crate) fn take_store_error(&self) -> Option<Error> {
+        self.first_store_error.borrow_mut().take()
+    }
+}
 
 /// How long this chain's validators stay accountable: light clients of Veritas must
 /// use it as their unbonding period (and a shorter trusting period).
@@ -64,7 +92,6 @@ pub(crate) struct IbcHost<'c, 'a> {
     params: Params,
     proof_specs: ProofSpecs,
     pub(crate) events: Vec<IbcEvent>,
-    store_error: RefCell<Option<Error>>,
     upgrade_path: Vec<String>,
 }
 
@@ -75,7 +102,7 @@ fn be_u64(raw: &[u8], what: &str) -> Result<u64, HostError> {
 impl<'c, 'a> IbcHost<'c, 'a> {
     pub(crate) fn new(ctx: SharedContext<'c, 'a>) -> Result<Self, Error> {
         let (chain_id, height, time, params) = {
-            let mut guard = ctx.borrow_mut();
+            let mut guard = ctx.context();
             let block = guard.block().clone();
             let params = IbcKeeper::params(&mut guard.kv(&STORE_KEY))?;
             (block.chain_id, block.height, block.time, params)
@@ -90,25 +117,17 @@ impl<'c, 'a> IbcHost<'c, 'a> {
             params,
             proof_specs: proof_specs(),
             events: Vec::new(),
-            store_error: RefCell::new(None),
             upgrade_path: UPGRADE_PATH.iter().map(|s| s.to_string()).collect(),
         })
     }
 
-    /// The first store error met (it explains an ibc-rs failure better than ibc-rs can).
-    pub(crate) fn take_store_error(&self) -> Option<Error> {
-        self.store_error.borrow_mut().take()
-    }
-
     fn keep(&self, error: Error) -> HostError {
-        let message = error.log().to_owned();
-        self.store_error.borrow_mut().get_or_insert(error);
-        HostError::failed_to_retrieve(message)
+        HostError::failed_to_retrieve(self.ctx.keep(error))
     }
 
     fn get(&self, key: impl std::fmt::Display) -> Result<Option<Vec<u8>>, HostError> {
         let key = key.to_string();
-        self.ctx.borrow_mut().kv(&STORE_KEY).get(key.as_bytes()).map_err(|e| self.keep(e))
+        self.ctx.context().kv(&STORE_KEY).get(key.as_bytes()).map_err(|e| self.keep(e))
     }
 
     fn require(&self, key: impl std::fmt::Display) -> Result<Vec<u8>, HostError> {
@@ -118,17 +137,17 @@ impl<'c, 'a> IbcHost<'c, 'a> {
 
     fn has(&self, key: impl std::fmt::Display) -> Result<bool, HostError> {
         let key = key.to_string();
-        self.ctx.borrow_mut().kv(&STORE_KEY).has(key.as_bytes()).map_err(|e| self.keep(e))
+        self.ctx.context().kv(&STORE_KEY).has(key.as_bytes()).map_err(|e| self.keep(e))
     }
 
     fn set(&self, key: impl std::fmt::Display, value: Vec<u8>) -> Result<(), HostError> {
         let key = key.to_string();
-        self.ctx.borrow_mut().kv(&STORE_KEY).set(key.into_bytes(), value).map_err(|e| self.keep(e))
+        self.ctx.context().kv(&STORE_KEY).set(key.into_bytes(), value).map_err(|e| self.keep(e))
     }
 
     fn delete(&self, key: impl std::fmt::Display) -> Result<(), HostError> {
         let key = key.to_string();
-        self.ctx.borrow_mut().kv(&STORE_KEY).delete(key.into_bytes()).map_err(|e| self.keep(e))
+        self.ctx.context().kv(&STORE_KEY).delete(key.into_bytes()).map_err(|e| self.keep(e))
     }
 
     fn counter(&self, key: impl std::fmt::Display) -> Result<u64, HostError> {
@@ -153,7 +172,7 @@ impl<'c, 'a> IbcHost<'c, 'a> {
         loop {
             let page = self
                 .ctx
-                .borrow_mut()
+                .context()
                 .kv(&STORE_KEY)
                 .scan(prefix.as_bytes(), start.as_deref(), 256)
                 .map_err(|e| self.keep(e))?;
@@ -326,7 +345,7 @@ impl ValidationContext for IbcHost<'_, '_> {
         }
         let raw = self
             .ctx
-            .borrow_mut()
+            .context()
             .kv(&STORE_KEY)
             .get(&crate::keeper::host_consensus_key(height.revision_height()))
             .map_err(|e| self.keep(e))?

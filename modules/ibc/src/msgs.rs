@@ -1,8 +1,6 @@
 //! IBC messages from transactions: decoding by ibc-go type URL, signers, and execution
 //! through ibc-rs (validate, then execute) inside the message's state overlay.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -20,7 +18,7 @@ use ibc::primitives::proto::Any;
 use veritas_bank::Tokens;
 use veritas_framework::{Address, Context, Error, Msg, MsgResponse};
 
-use crate::host::IbcHost;
+use crate::host::{IbcHost, MessageState};
 use crate::keeper::{IbcKeeper, STORE_KEY};
 use crate::transfer::{IbcRouter, TransferModule};
 use crate::{errors, events};
@@ -147,7 +145,7 @@ pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &Msg
     let parsed = parse(msg)?;
     refuse_redundant_receive(ctx, &parsed)?;
     let (result, ibc_events, store_error) = {
-        let shared = Rc::new(RefCell::new(&mut *ctx));
+        let shared = MessageState::shared(&mut *ctx);
         let mut host = IbcHost::new(shared.clone())?;
         let mut router = IbcRouter { transfer: TransferModule::new(shared.clone(), tokens.clone()) };
         let result = match parsed {
@@ -160,7 +158,7 @@ pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &Msg
                 result
             }
             IbcMsg::Transfer(mut transfer) => {
-                let resolved = resolve_voucher(&mut shared.borrow_mut(), &mut transfer);
+                let resolved = resolve_voucher(&mut shared.context(), &mut transfer);
                 let result = resolved.and_then(|()| {
                     send_transfer(&mut host, &mut router.transfer, *transfer)
                         .map_err(|e| errors::transfer_failed(e.to_string()))
@@ -168,7 +166,7 @@ pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &Msg
                 result
             }
         };
-        let store_error = host.take_store_error().or_else(|| router.transfer.take_store_error());
+        let store_error = shared.take_store_error();
         (result, std::mem::take(&mut host.events), store_error)
     };
     if let Err(e) = result {

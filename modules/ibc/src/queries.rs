@@ -6,7 +6,7 @@ use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
-use veritas_framework::{sdk, Error, QueryContext, StoreRead};
+use veritas_framework::{decode_request, sdk, Error, QueryContext, StoreRead};
 
 use crate::errors;
 use crate::keeper::{IbcKeeper, DENOM_TRACE_PREFIX, STORE_KEY};
@@ -40,10 +40,6 @@ pub const PATHS: &[&str] = &[
     DENOM_TRACES,
     DENOM_TRACE,
 ];
-
-fn decode<M: Message + Default>(data: &[u8]) -> Result<M, Error> {
-    M::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode request: {e}")))
-}
 
 fn corrupt(what: &str) -> impl Fn(prost::DecodeError) -> Error + '_ {
     move |e| sdk::internal(format!("corrupt {what}: {e}"))
@@ -86,7 +82,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
     let mut kv = ctx.kv(&STORE_KEY);
     Ok(match path {
         CLIENT_STATES => {
-            let _: client::QueryClientStatesRequest = decode(data)?;
+            let _: client::QueryClientStatesRequest = decode_request(data)?;
             let client_states = kv
                 .scan_all(b"clients/")?
                 .into_iter()
@@ -102,7 +98,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             client::QueryClientStatesResponse { client_states, pagination: None }.encode_to_vec()
         }
         CLIENT_STATE => {
-            let r: client::QueryClientStateRequest = decode(data)?;
+            let r: client::QueryClientStateRequest = decode_request(data)?;
             let raw = kv
                 .get(format!("clients/{}/clientState", r.client_id).as_bytes())?
                 .ok_or_else(|| not_found(format!("client {}", r.client_id)))?;
@@ -114,7 +110,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             .encode_to_vec()
         }
         CONSENSUS_STATE => {
-            let r: client::QueryConsensusStateRequest = decode(data)?;
+            let r: client::QueryConsensusStateRequest = decode_request(data)?;
             let key = format!("clients/{}/consensusStates/{}-{}", r.client_id, r.revision_number, r.revision_height);
             let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
             client::QueryConsensusStateResponse {
@@ -125,7 +121,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             .encode_to_vec()
         }
         CONNECTIONS => {
-            let _: connection::QueryConnectionsRequest = decode(data)?;
+            let _: connection::QueryConnectionsRequest = decode_request(data)?;
             let connections = kv
                 .scan_all(b"connections/")?
                 .into_iter()
@@ -145,7 +141,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             connection::QueryConnectionsResponse { connections, pagination: None, height: height(ctx) }.encode_to_vec()
         }
         CONNECTION => {
-            let r: connection::QueryConnectionRequest = decode(data)?;
+            let r: connection::QueryConnectionRequest = decode_request(data)?;
             let raw = kv
                 .get(format!("connections/{}", r.connection_id).as_bytes())?
                 .ok_or_else(|| not_found(format!("connection {}", r.connection_id)))?;
@@ -154,7 +150,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                 .encode_to_vec()
         }
         CHANNELS => {
-            let _: channel::QueryChannelsRequest = decode(data)?;
+            let _: channel::QueryChannelsRequest = decode_request(data)?;
             let channels = kv
                 .scan_all(b"channelEnds/ports/")?
                 .into_iter()
@@ -179,7 +175,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             channel::QueryChannelsResponse { channels, pagination: None, height: height(ctx) }.encode_to_vec()
         }
         CHANNEL => {
-            let r: channel::QueryChannelRequest = decode(data)?;
+            let r: channel::QueryChannelRequest = decode_request(data)?;
             let key = format!("channelEnds/ports/{}/channels/{}", r.port_id, r.channel_id);
             let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
             let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
@@ -187,13 +183,13 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                 .encode_to_vec()
         }
         PACKET_COMMITMENTS => {
-            let r: channel::QueryPacketCommitmentsRequest = decode(data)?;
+            let r: channel::QueryPacketCommitmentsRequest = decode_request(data)?;
             let commitments = packet_states(&mut kv, "commitments", &r.port_id, &r.channel_id)?;
             channel::QueryPacketCommitmentsResponse { commitments, pagination: None, height: height(ctx) }
                 .encode_to_vec()
         }
         PACKET_ACKNOWLEDGEMENTS => {
-            let r: channel::QueryPacketAcknowledgementsRequest = decode(data)?;
+            let r: channel::QueryPacketAcknowledgementsRequest = decode_request(data)?;
             let mut acknowledgements = packet_states(&mut kv, "acks", &r.port_id, &r.channel_id)?;
             if !r.packet_commitment_sequences.is_empty() {
                 acknowledgements.retain(|a| r.packet_commitment_sequences.contains(&a.sequence));
@@ -203,7 +199,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         UNRECEIVED_PACKETS => {
             // Sequences the counterparty committed that this chain has no receipt for.
-            let r: channel::QueryUnreceivedPacketsRequest = decode(data)?;
+            let r: channel::QueryUnreceivedPacketsRequest = decode_request(data)?;
             let mut sequences = Vec::new();
             for seq in r.packet_commitment_sequences {
                 let key = format!("receipts/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
@@ -215,7 +211,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         UNRECEIVED_ACKS => {
             // Sequences acknowledged by the counterparty whose commitment is still here.
-            let r: channel::QueryUnreceivedAcksRequest = decode(data)?;
+            let r: channel::QueryUnreceivedAcksRequest = decode_request(data)?;
             let mut sequences = Vec::new();
             for seq in r.packet_ack_sequences {
                 let key = format!("commitments/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
@@ -226,7 +222,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             channel::QueryUnreceivedAcksResponse { sequences, height: height(ctx) }.encode_to_vec()
         }
         DENOM_TRACES => {
-            let _: transfer::QueryDenomTracesRequest = decode(data)?;
+            let _: transfer::QueryDenomTracesRequest = decode_request(data)?;
             let denom_traces = kv
                 .scan_all(DENOM_TRACE_PREFIX)?
                 .into_iter()
@@ -235,7 +231,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             transfer::QueryDenomTracesResponse { denom_traces, pagination: None }.encode_to_vec()
         }
         DENOM_TRACE => {
-            let r: transfer::QueryDenomTraceRequest = decode(data)?;
+            let r: transfer::QueryDenomTraceRequest = decode_request(data)?;
             let hash = r.hash.trim_start_matches("ibc/").to_uppercase();
             let full =
                 IbcKeeper::denom_trace(&mut kv, &hash)?.ok_or_else(|| not_found(format!("denom trace {hash}")))?;

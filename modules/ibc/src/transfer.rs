@@ -5,7 +5,6 @@
 //! receive and burned on send, with the trace stored so queries and sends can name it.
 //! The module reaches bank only through [`Tokens`].
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use ibc::apps::transfer::context::{TokenTransferExecutionContext, TokenTransferValidationContext};
@@ -53,7 +52,6 @@ pub fn escrow_address(port: &PortId, channel: &ChannelId) -> Address {
 pub(crate) struct TransferModule<'c, 'a> {
     ctx: SharedContext<'c, 'a>,
     tokens: Arc<dyn Tokens>,
-    store_error: RefCell<Option<Error>>,
 }
 
 impl std::fmt::Debug for TransferModule<'_, '_> {
@@ -64,17 +62,11 @@ impl std::fmt::Debug for TransferModule<'_, '_> {
 
 impl<'c, 'a> TransferModule<'c, 'a> {
     pub(crate) fn new(ctx: SharedContext<'c, 'a>, tokens: Arc<dyn Tokens>) -> Self {
-        Self { ctx, tokens, store_error: RefCell::new(None) }
-    }
-
-    pub(crate) fn take_store_error(&self) -> Option<Error> {
-        self.store_error.borrow_mut().take()
+        Self { ctx, tokens }
     }
 
     fn keep(&self, error: Error) -> HostError {
-        let message = error.log().to_owned();
-        self.store_error.borrow_mut().get_or_insert(error);
-        invalid(message)
+        invalid(self.ctx.keep(error))
     }
 
     fn coins(&self, coin: &PrefixedCoin) -> Result<Coins, HostError> {
@@ -92,7 +84,7 @@ impl<'c, 'a> TransferModule<'c, 'a> {
 
     fn require_balance(&self, who: &Address, coins: &Coins) -> Result<(), HostError> {
         for coin in coins.iter() {
-            let have = self.tokens.balance(&mut self.ctx.borrow_mut(), who, &coin.denom).map_err(|e| self.keep(e))?;
+            let have = self.tokens.balance(&mut self.ctx.context(), who, &coin.denom).map_err(|e| self.keep(e))?;
             if have < coin.amount {
                 return Err(invalid(format!(
                     "{who} holds {have}{} and cannot give {coin}: insufficient funds",
@@ -168,7 +160,7 @@ impl TokenTransferExecutionContext for TransferModule<'_, '_> {
     ) -> Result<(), HostError> {
         let coins = self.coins(coin)?;
         let escrow = escrow_address(port, channel);
-        self.tokens.send(&mut self.ctx.borrow_mut(), from, &escrow, &coins).map_err(|e| self.keep(e))
+        self.tokens.send(&mut self.ctx.context(), from, &escrow, &coins).map_err(|e| self.keep(e))
     }
 
     fn unescrow_coins_execute(
@@ -180,13 +172,13 @@ impl TokenTransferExecutionContext for TransferModule<'_, '_> {
     ) -> Result<(), HostError> {
         let coins = self.coins(coin)?;
         let escrow = escrow_address(port, channel);
-        self.tokens.send(&mut self.ctx.borrow_mut(), &escrow, to, &coins).map_err(|e| self.keep(e))
+        self.tokens.send(&mut self.ctx.context(), &escrow, to, &coins).map_err(|e| self.keep(e))
     }
 
     fn mint_coins_execute(&mut self, account: &Address, coin: &PrefixedCoin) -> Result<(), HostError> {
         let coins = self.coins(coin)?;
         let full_path = coin.denom.to_string();
-        let mut ctx = self.ctx.borrow_mut();
+        let mut ctx = self.ctx.context();
         ctx.kv(&STORE_KEY)
             .set(denom_trace_key(&denom_hash(&full_path)), full_path.into_bytes())
             .map_err(|e| self.keep(e))?;
@@ -195,7 +187,7 @@ impl TokenTransferExecutionContext for TransferModule<'_, '_> {
 
     fn burn_coins_execute(&mut self, account: &Address, coin: &PrefixedCoin, _memo: &Memo) -> Result<(), HostError> {
         let coins = self.coins(coin)?;
-        self.tokens.burn(&mut self.ctx.borrow_mut(), account, &coins).map_err(|e| self.keep(e))
+        self.tokens.burn(&mut self.ctx.context(), account, &coins).map_err(|e| self.keep(e))
     }
 }
 

@@ -30,7 +30,7 @@ pub(crate) fn verified_key(proof_id: &str) -> Vec<u8> {
     [VERIFIED_PREFIX, proof_id.as_bytes()].concat()
 }
 
-fn decode<M: Message + Default>(raw: &[u8], what: &str) -> Result<M, Error> {
+pub(crate) fn decode_record<M: Message + Default>(raw: &[u8], what: &str) -> Result<M, Error> {
     M::decode(raw).map_err(|e| sdk::internal(format!("corrupt {what} in state: {e}")))
 }
 
@@ -62,7 +62,7 @@ impl ZkKeeper {
 
     pub fn params(&self, kv: &mut impl StoreRead) -> Result<Params, Error> {
         match kv.get(PARAMS_KEY)? {
-            Some(raw) => Ok(Params::from_proto(&decode::<pb::Params>(&raw, "params")?)),
+            Some(raw) => Ok(Params::from_proto(&decode_record::<pb::Params>(&raw, "params")?)),
             None => Ok(Params::default()),
         }
     }
@@ -72,7 +72,7 @@ impl ZkKeeper {
     }
 
     pub fn key_record(&self, kv: &mut impl StoreRead, vk_id: &str) -> Result<Option<pb::VerifyingKeyRecord>, Error> {
-        kv.get(&vk_key(vk_id))?.map(|raw| decode(&raw, "verifying key record")).transpose()
+        kv.get(&vk_key(vk_id))?.map(|raw| decode_record(&raw, "verifying key record")).transpose()
     }
 
     pub fn has_key(&self, ctx: &mut Context<'_>, vk_id: &str) -> Result<bool, Error> {
@@ -101,7 +101,7 @@ impl ZkKeeper {
     }
 
     pub fn verified_proof(&self, kv: &mut impl StoreRead, proof_id: &str) -> Result<Option<pb::VerifiedProof>, Error> {
-        kv.get(&verified_key(proof_id))?.map(|raw| decode(&raw, "verified proof record")).transpose()
+        kv.get(&verified_key(proof_id))?.map(|raw| decode_record(&raw, "verified proof record")).transpose()
     }
 
     pub fn is_verified(&self, ctx: &mut Context<'_>, proof_id: &str) -> Result<bool, Error> {

@@ -4,7 +4,7 @@ use veritas_proto::zkverify::v1 as pb;
 use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
 
 use crate::genesis::GenesisState;
-use crate::keeper::{VERIFIED_PREFIX, VK_PREFIX};
+use crate::keeper::{decode_record, VERIFIED_PREFIX, VK_PREFIX};
 use crate::{batch, msgs, queries, ZkKeeper};
 
 /// The `zkverify` module.
@@ -21,10 +21,6 @@ impl ZkVerifyModule {
     pub fn keeper(&self) -> &ZkKeeper {
         &self.keeper
     }
-}
-
-fn decode<M: prost::Message + Default>(raw: &[u8]) -> Result<M, Error> {
-    M::decode(raw).map_err(|e| sdk::internal(format!("corrupt zkverify record: {e}")))
 }
 
 impl Module for ZkVerifyModule {
@@ -58,14 +54,14 @@ impl Module for ZkVerifyModule {
         let keys = kv
             .scan_all(VK_PREFIX)?
             .into_iter()
-            .map(|(_, raw)| decode::<pb::VerifyingKeyRecord>(&raw))
+            .map(|(_, raw)| decode_record::<pb::VerifyingKeyRecord>(&raw, "verifying key record"))
             .collect::<Result<_, _>>()?;
         let proofs = kv
             .scan_all(VERIFIED_PREFIX)?
             .into_iter()
             .map(|(key, raw)| {
                 let id = String::from_utf8_lossy(&key[VERIFIED_PREFIX.len()..]).into_owned();
-                Ok((id, decode::<pb::VerifiedProof>(&raw)?))
+                Ok((id, decode_record::<pb::VerifiedProof>(&raw, "verified proof record")?))
             })
             .collect::<Result<_, Error>>()?;
         serde_json::to_value(GenesisState::from_records(params, keys, proofs)).map_err(|e| sdk::internal(e.to_string()))

@@ -1,6 +1,6 @@
 //! gRPC-style queries (`/veritas.zkverify.v1.Query/...`), protobuf in and out.
 use prost::Message;
-use veritas_framework::{sdk, Error, QueryContext};
+use veritas_framework::{decode_request, sdk, Error, QueryContext};
 use veritas_proto::zkverify::v1 as pb;
 
 use crate::encoding::check_id;
@@ -16,15 +16,11 @@ pub const PATHS: &[&str] = &[VERIFYING_KEY, VERIFYING_KEYS, VERIFIED_PROOF, PARA
 const DEFAULT_LIMIT: u64 = 100;
 const MAX_LIMIT: u64 = 1000;
 
-fn decode<M: Message + Default>(data: &[u8]) -> Result<M, Error> {
-    M::decode(data).map_err(|e| sdk::invalid_request(format!("cannot decode request: {e}")))
-}
-
 pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&ZkKeeper::store_key());
     Ok(match path {
         VERIFYING_KEY => {
-            let r: pb::QueryVerifyingKeyRequest = decode(data)?;
+            let r: pb::QueryVerifyingKeyRequest = decode_request(data)?;
             check_id(&r.vk_id, "vk_id")?;
             let record = keeper.key_record(&mut kv, &r.vk_id)?.ok_or_else(|| {
                 errors::not_found(format!("rpc error: code = NotFound desc = verifying key {} not found", r.vk_id))
@@ -32,7 +28,7 @@ pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]
             pb::QueryVerifyingKeyResponse { verifying_key: Some(record) }.encode_to_vec()
         }
         VERIFYING_KEYS => {
-            let r: pb::QueryVerifyingKeysRequest = decode(data)?;
+            let r: pb::QueryVerifyingKeysRequest = decode_request(data)?;
             let page = r.pagination.unwrap_or_default();
             let limit = match page.limit {
                 0 => DEFAULT_LIMIT,
@@ -57,7 +53,7 @@ pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]
                 .encode_to_vec()
         }
         VERIFIED_PROOF => {
-            let r: pb::QueryVerifiedProofRequest = decode(data)?;
+            let r: pb::QueryVerifiedProofRequest = decode_request(data)?;
             check_id(&r.proof_id, "proof_id")?;
             let proof = keeper.verified_proof(&mut kv, &r.proof_id)?.ok_or_else(|| {
                 errors::not_found(format!("rpc error: code = NotFound desc = no verified proof {}", r.proof_id))
@@ -65,7 +61,7 @@ pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]
             pb::QueryVerifiedProofResponse { proof_id: r.proof_id, proof: Some(proof) }.encode_to_vec()
         }
         PARAMS => {
-            let _: pb::QueryParamsRequest = decode(data)?;
+            let _: pb::QueryParamsRequest = decode_request(data)?;
             pb::QueryParamsResponse { params: Some(keeper.params(&mut kv)?.to_proto()) }.encode_to_vec()
         }
         other => return Err(sdk::unknown_request(format!("zkverify answers no query {other}"))),
