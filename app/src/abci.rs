@@ -32,15 +32,10 @@ impl AbciApp {
     pub fn new(
         node: Node,
         mempool: Arc<Mempool>,
-        queries: QueryService,
+        queries: Arc<QueryService>,
         max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
     ) -> Self {
-        Self {
-            node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))),
-            mempool,
-            queries: Arc::new(queries),
-            max_block_bytes,
-        }
+        Self { node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))), mempool, queries, max_block_bytes }
     }
 
     fn node(&self) -> MutexGuard<'_, Node> {

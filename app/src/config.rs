@@ -44,8 +44,15 @@ pub struct PruningConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrpcConfig {
-    /// Address of the gRPC query server. Reserved: this version does not serve gRPC yet.
+    /// Serve gRPC (the query services, Simulate, BroadcastTx, GetTx); relayers need it.
+    #[serde(default = "enabled")]
+    pub enable: bool,
+    /// Where the gRPC server listens (plain HTTP/2).
     pub address: String,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 impl Default for AppConfig {
@@ -56,7 +63,7 @@ impl Default for AppConfig {
             log: LogConfig { format: LogFormat::Plain, level: "info".into() },
             // The Cosmos SDK's default window.
             pruning: PruningConfig { keep_recent: 362_880 },
-            grpc: GrpcConfig { address: "127.0.0.1:9090".into() },
+            grpc: GrpcConfig { enable: true, address: "127.0.0.1:9090".into() },
         }
     }
 }
@@ -90,6 +97,25 @@ impl AppConfig {
         parse_gas_prices(&self.minimum_gas_prices)?;
         Ok(())
     }
+}
+
+/// The HTTP URL of CometBFT's RPC from its `config.toml` (`rpc.laddr`), with an
+/// unspecified listen host (`0.0.0.0`) replaced by loopback.
+pub fn cometbft_rpc_url(config_toml: &Path) -> anyhow::Result<String> {
+    let text =
+        std::fs::read_to_string(config_toml).with_context(|| format!("cannot read {}", config_toml.display()))?;
+    let doc: toml::Table =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("invalid {}: {}", config_toml.display(), e.message()))?;
+    let laddr = doc
+        .get("rpc")
+        .and_then(|rpc| rpc.get("laddr"))
+        .and_then(|l| l.as_str())
+        .ok_or_else(|| anyhow::anyhow!("{} has no rpc.laddr", config_toml.display()))?;
+    let host_port = laddr
+        .strip_prefix("tcp://")
+        .ok_or_else(|| anyhow::anyhow!("rpc.laddr {laddr:?} in {} is not tcp://host:port", config_toml.display()))?;
+    let host_port = host_port.replace("0.0.0.0", "127.0.0.1");
+    Ok(format!("http://{host_port}"))
 }
 
 /// A decimal amount per unit of gas in one denom, kept as an exact fraction.
@@ -148,6 +174,26 @@ mod tests {
         let mut config = AppConfig::default();
         config.abci_address = "nowhere".into();
         assert!(format!("{:#}", config.validate().unwrap_err()).contains("abci_address"));
+    }
+
+    #[test]
+    fn older_app_toml_without_grpc_enable_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.toml");
+        AppConfig::default().save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap().replace("enable = true\n", "");
+        std::fs::write(&path, text).unwrap();
+        assert!(AppConfig::load(&path).unwrap().grpc.enable);
+    }
+
+    #[test]
+    fn cometbft_rpc_url_comes_from_rpc_laddr() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "proxy_app = \"x\"\n[rpc]\nladdr = \"tcp://0.0.0.0:26657\"\n").unwrap();
+        assert_eq!(cometbft_rpc_url(&path).unwrap(), "http://127.0.0.1:26657");
+        std::fs::write(&path, "[rpc]\nladdr = \"unix:///tmp/x.sock\"\n").unwrap();
+        assert!(cometbft_rpc_url(&path).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The info/query connection: Info and Query, served from committed state only,
 //! so queries never wait for (or see) a block in progress.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse, TxRaw};
@@ -26,11 +26,13 @@ pub struct QueryService {
     storage: Storage,
     env: Arc<TxEnv>,
     meta: Arc<OnceLock<ChainMeta>>,
+    /// CometBFT's version from its last Info request, reported by `GetNodeInfo`.
+    consensus_version: Mutex<Option<String>>,
 }
 
 impl QueryService {
     pub fn new(storage: Storage, env: Arc<TxEnv>, meta: Arc<OnceLock<ChainMeta>>) -> Self {
-        Self { storage, env, meta }
+        Self { storage, env, meta, consensus_version: Mutex::new(None) }
     }
 
     pub fn info(&self, request: RequestInfo) -> ResponseInfo {
@@ -41,6 +43,9 @@ impl QueryService {
             },
             _ => (0, Vec::new()),
         };
+        if !request.version.is_empty() {
+            *self.consensus_version.lock().unwrap_or_else(|e| e.into_inner()) = Some(request.version.clone());
+        }
         tracing::info!(
             cometbft = %request.version,
             last_block_height = height,
@@ -54,6 +59,11 @@ impl QueryService {
             last_block_height: i64::try_from(height).unwrap_or(i64::MAX),
             last_block_app_hash: app_hash.into(),
         }
+    }
+
+    /// Whether `path` names a gRPC-style query service method this node answers.
+    pub fn serves(&self, path: &str) -> bool {
+        path == SIMULATE || crate::node_services::answers(path) || self.env.modules.has_query(path)
     }
 
     pub fn query(&self, request: RequestQuery) -> ResponseQuery {
@@ -125,7 +135,11 @@ impl QueryService {
         if crate::node_services::answers(path) {
             let view = self.storage.view(Some(version))?;
             let ctx = QueryContext::new(meta.height_of(version), &meta.chain_id, &view);
-            let value = crate::node_services::answer(&ctx, self.env.min_gas_prices.as_text(), path, &request.data)?;
+            let facts = crate::node_services::NodeFacts {
+                min_gas_prices: self.env.min_gas_prices.as_text().to_owned(),
+                consensus_version: self.consensus_version.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            };
+            let value = crate::node_services::answer(&ctx, &facts, path, &request.data)?;
             return Ok(ResponseQuery { value: value.into(), height, ..Default::default() });
         }
         if path.starts_with('/') && self.env.modules.has_query(path) {

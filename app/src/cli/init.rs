@@ -33,7 +33,7 @@ pub struct InitArgs {
     /// CometBFT P2P listen address.
     #[arg(long, default_value = "tcp://0.0.0.0:26656")]
     p2p_laddr: String,
-    /// gRPC listen address (reserved in app.toml).
+    /// gRPC listen address of `veritasd start` (app.toml `grpc.address`).
     #[arg(long, default_value = "127.0.0.1:9090")]
     grpc_address: String,
     /// The cometbft binary to run `cometbft init` with.

@@ -62,7 +62,18 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     let max_block_bytes = Arc::new(move || storage_for_limit.get().and_then(|m: &ChainMeta| m.max_block_bytes));
     let node = Node::new(storage.clone(), env.clone(), meta.clone());
     let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
-    let queries = QueryService::new(storage.clone(), env, meta.clone());
+    let queries = Arc::new(QueryService::new(storage.clone(), env, meta.clone()));
+    if config.grpc.enable {
+        let address = config.grpc.address.parse().context("grpc.address")?;
+        let cometbft_rpc = match crate::config::cometbft_rpc_url(&home.cometbft_config()) {
+            Ok(url) => Some(url),
+            Err(e) => {
+                tracing::warn!("gRPC BroadcastTx and GetTx are unavailable: {e:#}");
+                None
+            }
+        };
+        crate::grpc::spawn(address, queries.clone(), cometbft_rpc)?;
+    }
     let app = AbciApp::new(node, mempool, queries, max_block_bytes);
 
     let server = tendermint_abci::ServerBuilder::default()

@@ -139,6 +139,7 @@ pub struct Node {
     pub abci_port: u16,
     pub rpc_port: u16,
     pub p2p_port: u16,
+    pub grpc_port: u16,
     pub chain_id: String,
 }
 
@@ -147,7 +148,7 @@ impl Node {
     pub fn init(chain_id: &str) -> Node {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
-        let (abci_port, rpc_port, p2p_port) = (free_port(), free_port(), free_port());
+        let (abci_port, rpc_port, p2p_port, grpc_port) = (free_port(), free_port(), free_port(), free_port());
         let out = Command::new(VERITASD)
             .args(["init", "e2e-node", "--chain-id", chain_id, "--home"])
             .arg(&home)
@@ -157,6 +158,8 @@ impl Node {
             .arg(format!("tcp://127.0.0.1:{rpc_port}"))
             .arg("--p2p-laddr")
             .arg(format!("tcp://127.0.0.1:{p2p_port}"))
+            .arg("--grpc-address")
+            .arg(format!("127.0.0.1:{grpc_port}"))
             .env("COMETBFT_BIN", cometbft())
             .output()
             .unwrap();
@@ -165,7 +168,7 @@ impl Node {
         let text = std::fs::read_to_string(&config).unwrap();
         let text = text.replace("timeout_commit = \"1s\"", "timeout_commit = \"300ms\"");
         std::fs::write(&config, text).unwrap();
-        Node { dir, home, abci_port, rpc_port, p2p_port, chain_id: chain_id.into() }
+        Node { dir, home, abci_port, rpc_port, p2p_port, grpc_port, chain_id: chain_id.into() }
     }
 
     /// Funds `address_or_key` in genesis (`veritasd genesis add-account`).

@@ -108,6 +108,27 @@ pub(crate) fn all_accounts(kv: &mut impl StoreRead) -> Result<Vec<BaseAccount>, 
         .collect()
 }
 
+/// Up to `limit` accounts in store order from the account whose key suffix (address
+/// bytes) is `start`, and the suffix of the next one when more remain.
+pub(crate) fn accounts_page(
+    kv: &mut impl StoreRead,
+    start: &[u8],
+    limit: usize,
+) -> Result<(Vec<BaseAccount>, Vec<u8>), Error> {
+    let from = (!start.is_empty()).then(|| [ACCOUNT_PREFIX, start].concat());
+    let mut entries = kv.scan(ACCOUNT_PREFIX, from.as_deref(), limit + 1)?;
+    let next_key = if entries.len() > limit {
+        entries.pop().map(|(key, _)| key[ACCOUNT_PREFIX.len()..].to_vec()).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let accounts = entries
+        .iter()
+        .map(|(_, raw)| BaseAccount::decode(raw.as_slice()).map_err(|e| sdk::internal(format!("corrupt account: {e}"))))
+        .collect::<Result<_, _>>()?;
+    Ok((accounts, next_key))
+}
+
 fn read_u64(kv: &mut impl StoreRead, key: &[u8]) -> Result<Option<u64>, Error> {
     match kv.get(key)? {
         Some(raw) => {

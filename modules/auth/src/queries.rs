@@ -1,16 +1,23 @@
 use cosmos_sdk_proto::cosmos::auth::v1beta1::{
-    QueryAccountRequest, QueryAccountResponse, QueryParamsRequest, QueryParamsResponse,
+    QueryAccountRequest, QueryAccountResponse, QueryAccountsRequest, QueryAccountsResponse, QueryParamsRequest,
+    QueryParamsResponse,
 };
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 use veritas_framework::{decode_request, sdk, Address, Error, QueryContext};
 
-use crate::keeper::{read_account, read_params, AccountKeeper};
+use crate::keeper::{accounts_page, read_account, read_params, AccountKeeper};
 use crate::BASE_ACCOUNT_TYPE_URL;
 
 pub const ACCOUNT: &str = "/cosmos.auth.v1beta1.Query/Account";
+pub const ACCOUNTS: &str = "/cosmos.auth.v1beta1.Query/Accounts";
 pub const PARAMS: &str = "/cosmos.auth.v1beta1.Query/Params";
-pub const PATHS: &[&str] = &[ACCOUNT, PARAMS];
+pub const PATHS: &[&str] = &[ACCOUNT, ACCOUNTS, PARAMS];
+
+/// Page size when the request names none, and the most one page holds.
+const DEFAULT_LIMIT: u64 = 100;
+const MAX_LIMIT: u64 = 1000;
 
 pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&AccountKeeper::store_key());
@@ -28,6 +35,23 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             })?;
             let any = Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() };
             Ok(QueryAccountResponse { account: Some(any) }.encode_to_vec())
+        }
+        ACCOUNTS => {
+            let page = decode_request::<QueryAccountsRequest>(data)?.pagination.unwrap_or_default();
+            if page.offset > 0 || page.reverse || page.count_total {
+                return Err(sdk::invalid_request("accounts are paged by key and limit only"));
+            }
+            let limit = match page.limit {
+                0 => DEFAULT_LIMIT,
+                n => n.min(MAX_LIMIT),
+            } as usize;
+            let (accounts, next_key) = accounts_page(&mut kv, &page.key, limit)?;
+            let accounts = accounts
+                .into_iter()
+                .map(|account| Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() })
+                .collect();
+            Ok(QueryAccountsResponse { accounts, pagination: Some(PageResponse { next_key, total: 0 }) }
+                .encode_to_vec())
         }
         PARAMS => {
             decode_request::<QueryParamsRequest>(data)?;

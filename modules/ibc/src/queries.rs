@@ -9,15 +9,27 @@ use prost::Message;
 use veritas_framework::{decode_request, sdk, Error, QueryContext, StoreRead};
 
 use crate::errors;
-use crate::keeper::{IbcKeeper, DENOM_TRACE_PREFIX, STORE_KEY};
+use crate::keeper::{client_paths, IbcKeeper, DENOM_TRACE_PREFIX, STORE_KEY};
 
 pub const CLIENT_STATES: &str = "/ibc.core.client.v1.Query/ClientStates";
 pub const CLIENT_STATE: &str = "/ibc.core.client.v1.Query/ClientState";
 pub const CONSENSUS_STATE: &str = "/ibc.core.client.v1.Query/ConsensusState";
+pub const CONSENSUS_STATES: &str = "/ibc.core.client.v1.Query/ConsensusStates";
+pub const CONSENSUS_STATE_HEIGHTS: &str = "/ibc.core.client.v1.Query/ConsensusStateHeights";
+pub const CLIENT_PARAMS: &str = "/ibc.core.client.v1.Query/ClientParams";
 pub const CONNECTIONS: &str = "/ibc.core.connection.v1.Query/Connections";
 pub const CONNECTION: &str = "/ibc.core.connection.v1.Query/Connection";
+pub const CLIENT_CONNECTIONS: &str = "/ibc.core.connection.v1.Query/ClientConnections";
+pub const CONNECTION_CLIENT_STATE: &str = "/ibc.core.connection.v1.Query/ConnectionClientState";
+pub const CONNECTION_PARAMS: &str = "/ibc.core.connection.v1.Query/ConnectionParams";
 pub const CHANNELS: &str = "/ibc.core.channel.v1.Query/Channels";
 pub const CHANNEL: &str = "/ibc.core.channel.v1.Query/Channel";
+pub const CONNECTION_CHANNELS: &str = "/ibc.core.channel.v1.Query/ConnectionChannels";
+pub const CHANNEL_CLIENT_STATE: &str = "/ibc.core.channel.v1.Query/ChannelClientState";
+pub const PACKET_COMMITMENT: &str = "/ibc.core.channel.v1.Query/PacketCommitment";
+pub const PACKET_ACKNOWLEDGEMENT: &str = "/ibc.core.channel.v1.Query/PacketAcknowledgement";
+pub const PACKET_RECEIPT: &str = "/ibc.core.channel.v1.Query/PacketReceipt";
+pub const NEXT_SEQUENCE_RECEIVE: &str = "/ibc.core.channel.v1.Query/NextSequenceReceive";
 pub const PACKET_COMMITMENTS: &str = "/ibc.core.channel.v1.Query/PacketCommitments";
 pub const PACKET_ACKNOWLEDGEMENTS: &str = "/ibc.core.channel.v1.Query/PacketAcknowledgements";
 pub const UNRECEIVED_PACKETS: &str = "/ibc.core.channel.v1.Query/UnreceivedPackets";
@@ -29,10 +41,22 @@ pub const PATHS: &[&str] = &[
     CLIENT_STATES,
     CLIENT_STATE,
     CONSENSUS_STATE,
+    CONSENSUS_STATES,
+    CONSENSUS_STATE_HEIGHTS,
+    CLIENT_PARAMS,
     CONNECTIONS,
     CONNECTION,
+    CLIENT_CONNECTIONS,
+    CONNECTION_CLIENT_STATE,
+    CONNECTION_PARAMS,
     CHANNELS,
     CHANNEL,
+    CONNECTION_CHANNELS,
+    CHANNEL_CLIENT_STATE,
+    PACKET_COMMITMENT,
+    PACKET_ACKNOWLEDGEMENT,
+    PACKET_RECEIPT,
+    NEXT_SEQUENCE_RECEIVE,
     PACKET_COMMITMENTS,
     PACKET_ACKNOWLEDGEMENTS,
     UNRECEIVED_PACKETS,
@@ -78,6 +102,77 @@ fn packet_states(
         .collect())
 }
 
+/// Every consensus state of `client_id`, oldest first (the store orders "1-10" before "1-9").
+fn consensus_states(kv: &mut impl StoreRead, client_id: &str) -> Result<Vec<client::ConsensusStateWithHeight>, Error> {
+    let prefix = format!("clients/{client_id}/consensusStates/");
+    let mut states = Vec::new();
+    for (key, raw) in kv.scan_all(prefix.as_bytes())? {
+        // Skip the processedTime / processedHeight entries kept beside each state.
+        let Some((revision, height)) = String::from_utf8_lossy(&key[prefix.len()..])
+            .split_once('-')
+            .and_then(|(r, h)| Some((r.parse::<u64>().ok()?, h.parse::<u64>().ok()?)))
+        else {
+            continue;
+        };
+        states.push(client::ConsensusStateWithHeight {
+            height: Some(client::Height { revision_number: revision, revision_height: height }),
+            consensus_state: Some(any(&raw)?),
+        });
+    }
+    states.sort_by_key(|s| s.height.map(|h| (h.revision_number, h.revision_height)));
+    Ok(states)
+}
+
+fn client_state(kv: &mut impl StoreRead, client_id: &str) -> Result<client::IdentifiedClientState, Error> {
+    let raw = kv
+        .get(format!("clients/{client_id}/clientState").as_bytes())?
+        .ok_or_else(|| not_found(format!("client {client_id}")))?;
+    Ok(client::IdentifiedClientState { client_id: client_id.to_owned(), client_state: Some(any(&raw)?) })
+}
+
+fn connection_end(kv: &mut impl StoreRead, connection_id: &str) -> Result<connection::ConnectionEnd, Error> {
+    let raw = kv
+        .get(format!("connections/{connection_id}").as_bytes())?
+        .ok_or_else(|| not_found(format!("connection {connection_id}")))?;
+    connection::ConnectionEnd::decode(raw.as_slice()).map_err(corrupt("connection"))
+}
+
+fn channel_end(kv: &mut impl StoreRead, port: &str, chan: &str) -> Result<channel::Channel, Error> {
+    let key = format!("channelEnds/ports/{port}/channels/{chan}");
+    let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
+    channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))
+}
+
+/// Every channel end, with its port and channel ids.
+fn identified_channels(kv: &mut impl StoreRead) -> Result<Vec<channel::IdentifiedChannel>, Error> {
+    kv.scan_all(b"channelEnds/ports/")?
+        .into_iter()
+        .map(|(key, raw)| {
+            let key = String::from_utf8_lossy(&key).into_owned();
+            let mut parts = key.split('/').skip(2);
+            let port_id = parts.next().unwrap_or_default().to_owned();
+            let channel_id = parts.nth(1).unwrap_or_default().to_owned();
+            let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
+            Ok(channel::IdentifiedChannel {
+                state: end.state,
+                ordering: end.ordering,
+                counterparty: end.counterparty,
+                connection_hops: end.connection_hops,
+                version: end.version,
+                port_id,
+                channel_id,
+                upgrade_sequence: end.upgrade_sequence,
+            })
+        })
+        .collect()
+}
+
+/// The value under a single packet key, or NotFound naming it.
+fn packet_value(kv: &mut impl StoreRead, kind: &str, port: &str, chan: &str, seq: u64) -> Result<Vec<u8>, Error> {
+    let key = format!("{kind}/ports/{port}/channels/{chan}/sequences/{seq}");
+    kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))
+}
+
 pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&STORE_KEY);
     Ok(match path {
@@ -99,11 +194,9 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         CLIENT_STATE => {
             let r: client::QueryClientStateRequest = decode_request(data)?;
-            let raw = kv
-                .get(format!("clients/{}/clientState", r.client_id).as_bytes())?
-                .ok_or_else(|| not_found(format!("client {}", r.client_id)))?;
+            let state = client_state(&mut kv, &r.client_id)?;
             client::QueryClientStateResponse {
-                client_state: Some(any(&raw)?),
+                client_state: state.client_state,
                 proof: vec![],
                 proof_height: height(ctx),
             }
@@ -117,6 +210,54 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                 consensus_state: Some(any(&raw)?),
                 proof: vec![],
                 proof_height: height(ctx),
+            }
+            .encode_to_vec()
+        }
+        CONSENSUS_STATES => {
+            let r: client::QueryConsensusStatesRequest = decode_request(data)?;
+            let consensus_states = consensus_states(&mut kv, &r.client_id)?;
+            client::QueryConsensusStatesResponse { consensus_states, pagination: None }.encode_to_vec()
+        }
+        CONSENSUS_STATE_HEIGHTS => {
+            let r: client::QueryConsensusStateHeightsRequest = decode_request(data)?;
+            let consensus_state_heights =
+                consensus_states(&mut kv, &r.client_id)?.into_iter().filter_map(|s| s.height).collect();
+            client::QueryConsensusStateHeightsResponse { consensus_state_heights, pagination: None }.encode_to_vec()
+        }
+        CLIENT_PARAMS => {
+            let _: client::QueryClientParamsRequest = decode_request(data)?;
+            let params = client::Params { allowed_clients: vec!["07-tendermint".into()] };
+            client::QueryClientParamsResponse { params: Some(params) }.encode_to_vec()
+        }
+        CLIENT_CONNECTIONS => {
+            let r: connection::QueryClientConnectionsRequest = decode_request(data)?;
+            let raw = kv
+                .get(format!("clients/{}/connections", r.client_id).as_bytes())?
+                .ok_or_else(|| not_found(format!("connections of client {}", r.client_id)))?;
+            let paths = client_paths(Some(raw))?;
+            connection::QueryClientConnectionsResponse {
+                connection_paths: paths.paths,
+                proof: vec![],
+                proof_height: height(ctx),
+            }
+            .encode_to_vec()
+        }
+        CONNECTION_CLIENT_STATE => {
+            let r: connection::QueryConnectionClientStateRequest = decode_request(data)?;
+            let end = connection_end(&mut kv, &r.connection_id)?;
+            connection::QueryConnectionClientStateResponse {
+                identified_client_state: Some(client_state(&mut kv, &end.client_id)?),
+                proof: vec![],
+                proof_height: height(ctx),
+            }
+            .encode_to_vec()
+        }
+        CONNECTION_PARAMS => {
+            let _: connection::QueryConnectionParamsRequest = decode_request(data)?;
+            let params = IbcKeeper::params(&mut kv)?;
+            let max_expected_time_per_block = params.max_expected_time_per_block_secs.saturating_mul(1_000_000_000);
+            connection::QueryConnectionParamsResponse {
+                params: Some(connection::Params { max_expected_time_per_block }),
             }
             .encode_to_vec()
         }
@@ -142,45 +283,70 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         CONNECTION => {
             let r: connection::QueryConnectionRequest = decode_request(data)?;
-            let raw = kv
-                .get(format!("connections/{}", r.connection_id).as_bytes())?
-                .ok_or_else(|| not_found(format!("connection {}", r.connection_id)))?;
-            let end = connection::ConnectionEnd::decode(raw.as_slice()).map_err(corrupt("connection"))?;
+            let end = connection_end(&mut kv, &r.connection_id)?;
             connection::QueryConnectionResponse { connection: Some(end), proof: vec![], proof_height: height(ctx) }
                 .encode_to_vec()
         }
         CHANNELS => {
             let _: channel::QueryChannelsRequest = decode_request(data)?;
-            let channels = kv
-                .scan_all(b"channelEnds/ports/")?
-                .into_iter()
-                .map(|(key, raw)| {
-                    let key = String::from_utf8_lossy(&key).into_owned();
-                    let mut parts = key.split('/').skip(2);
-                    let port_id = parts.next().unwrap_or_default().to_owned();
-                    let channel_id = parts.nth(1).unwrap_or_default().to_owned();
-                    let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
-                    Ok(channel::IdentifiedChannel {
-                        state: end.state,
-                        ordering: end.ordering,
-                        counterparty: end.counterparty,
-                        connection_hops: end.connection_hops,
-                        version: end.version,
-                        port_id,
-                        channel_id,
-                        upgrade_sequence: end.upgrade_sequence,
-                    })
-                })
-                .collect::<Result<_, Error>>()?;
+            let channels = identified_channels(&mut kv)?;
             channel::QueryChannelsResponse { channels, pagination: None, height: height(ctx) }.encode_to_vec()
         }
         CHANNEL => {
             let r: channel::QueryChannelRequest = decode_request(data)?;
-            let key = format!("channelEnds/ports/{}/channels/{}", r.port_id, r.channel_id);
-            let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
-            let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
+            let end = channel_end(&mut kv, &r.port_id, &r.channel_id)?;
             channel::QueryChannelResponse { channel: Some(end), proof: vec![], proof_height: height(ctx) }
                 .encode_to_vec()
+        }
+        CONNECTION_CHANNELS => {
+            let r: channel::QueryConnectionChannelsRequest = decode_request(data)?;
+            let mut channels = identified_channels(&mut kv)?;
+            channels.retain(|c| c.connection_hops.first() == Some(&r.connection));
+            channel::QueryConnectionChannelsResponse { channels, pagination: None, height: height(ctx) }.encode_to_vec()
+        }
+        CHANNEL_CLIENT_STATE => {
+            let r: channel::QueryChannelClientStateRequest = decode_request(data)?;
+            let end = channel_end(&mut kv, &r.port_id, &r.channel_id)?;
+            let connection_id = end.connection_hops.first().cloned().unwrap_or_default();
+            let connection = connection_end(&mut kv, &connection_id)?;
+            channel::QueryChannelClientStateResponse {
+                identified_client_state: Some(client_state(&mut kv, &connection.client_id)?),
+                proof: vec![],
+                proof_height: height(ctx),
+            }
+            .encode_to_vec()
+        }
+        PACKET_COMMITMENT => {
+            let r: channel::QueryPacketCommitmentRequest = decode_request(data)?;
+            let commitment = packet_value(&mut kv, "commitments", &r.port_id, &r.channel_id, r.sequence)?;
+            channel::QueryPacketCommitmentResponse { commitment, proof: vec![], proof_height: height(ctx) }
+                .encode_to_vec()
+        }
+        PACKET_ACKNOWLEDGEMENT => {
+            let r: channel::QueryPacketAcknowledgementRequest = decode_request(data)?;
+            let acknowledgement = packet_value(&mut kv, "acks", &r.port_id, &r.channel_id, r.sequence)?;
+            channel::QueryPacketAcknowledgementResponse { acknowledgement, proof: vec![], proof_height: height(ctx) }
+                .encode_to_vec()
+        }
+        PACKET_RECEIPT => {
+            let r: channel::QueryPacketReceiptRequest = decode_request(data)?;
+            let key = format!("receipts/ports/{}/channels/{}/sequences/{}", r.port_id, r.channel_id, r.sequence);
+            let received = kv.get(key.as_bytes())?.is_some();
+            channel::QueryPacketReceiptResponse { received, proof: vec![], proof_height: height(ctx) }.encode_to_vec()
+        }
+        NEXT_SEQUENCE_RECEIVE => {
+            let r: channel::QueryNextSequenceReceiveRequest = decode_request(data)?;
+            let key = format!("nextSequenceRecv/ports/{}/channels/{}", r.port_id, r.channel_id);
+            let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
+            let next_sequence_receive = u64::from_be_bytes(
+                raw.as_slice().try_into().map_err(|_| sdk::internal("corrupt nextSequenceRecv: not 8 bytes"))?,
+            );
+            channel::QueryNextSequenceReceiveResponse {
+                next_sequence_receive,
+                proof: vec![],
+                proof_height: height(ctx),
+            }
+            .encode_to_vec()
         }
         PACKET_COMMITMENTS => {
             let r: channel::QueryPacketCommitmentsRequest = decode_request(data)?;

@@ -1,0 +1,49 @@
+//! Records the versions of the crates the node is built on (from `Cargo.lock`), so
+//! `GetNodeInfo` can report them as the Cosmos SDK reports its Go build dependencies.
+
+use std::fmt::Write as _;
+
+/// Crates whose versions matter to operators and relayers.
+const REPORTED: &[&str] = &[
+    "tendermint",
+    "tendermint-abci",
+    "ibc",
+    "ibc-proto",
+    "cosmos-sdk-proto",
+    "cosmrs",
+    "jmt",
+    "ics23",
+    "rocksdb",
+    "ark-groth16",
+    "ark-bls12-381",
+    "tonic",
+    "prost",
+];
+
+fn main() {
+    let lock_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
+    println!("cargo:rerun-if-changed={lock_path}");
+    let lock = std::fs::read_to_string(lock_path).unwrap_or_default();
+    let mut deps = Vec::new();
+    for package in lock.split("[[package]]") {
+        let field = |name: &str| {
+            package
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name} = \"")))
+                .and_then(|v| v.strip_suffix('"'))
+                .map(str::to_owned)
+        };
+        let (Some(name), Some(version)) = (field("name"), field("version")) else { continue };
+        if REPORTED.contains(&name.as_str()) {
+            deps.push((name, version, field("checksum").unwrap_or_default()));
+        }
+    }
+    deps.sort();
+    let mut out = String::from("/// `(crate, version, sha256 of the crate file)` of the crates in REPORTED.\npub const BUILD_DEPS: &[(&str, &str, &str)] = &[\n");
+    for (name, version, checksum) in deps {
+        writeln!(out, "    ({name:?}, {version:?}, {checksum:?}),").unwrap();
+    }
+    out.push_str("];\n");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("build_deps.rs");
+    std::fs::write(dest, out).unwrap();
+}
