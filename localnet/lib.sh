@@ -4,6 +4,7 @@
 p2p_port() { echo $(($2 + 10 * $1 + 6)); }
 rpc_port() { echo $(($2 + 10 * $1 + 7)); }
 abci_port() { echo $(($2 + 10 * $1 + 8)); }
+grpc_port() { echo $(($2 + 10 * $1 + 9)); }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

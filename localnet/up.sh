@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts a local Veritas chain in the background: veritasd + cometbft per validator.
 #
-#   localnet/up.sh [--validators N] [--chain-id ID] [--dir DIR] [--base-port P]
+#   localnet/up.sh [--validators N] [--chain-id ID] [--dir DIR] [--base-port P] [--minimum-gas-prices G]
 #
-# Defaults: 4 validators, chain id veritas-local-1, DIR localnet/.data/<chain-id>, P 26650.
-# Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI); with the default
-# P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
+# Defaults: 4 validators, chain id veritas-local-1, DIR localnet/.data/<chain-id>, P 26650,
+# G empty (app.toml's minimum_gas_prices of every node, e.g. 0.0025uvrt).
+# Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI), P+10i+9 (gRPC);
+# with the default P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
 # and imported into node0's test keyring. Logs and pids live under DIR/node<i>/.
 # Running it again on an existing DIR restarts whatever is not running.
 # Stop with localnet/down.sh [--dir DIR] [--clean].
@@ -18,13 +19,15 @@ VALIDATORS=4
 CHAIN_ID="veritas-local-1"
 DIR=""
 BASE_PORT=26650
+MIN_GAS_PRICES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --validators) VALIDATORS="$2"; shift 2 ;;
     --chain-id) CHAIN_ID="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
     --base-port) BASE_PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --minimum-gas-prices) MIN_GAS_PRICES="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "up.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,8 +49,10 @@ if [ ! -f "$DIR/localnet.env" ]; then
   for i in $(seq 0 $((VALIDATORS - 1))); do
     "$VERITASD" init "node$i" --chain-id "$CHAIN_ID" --home "$DIR/node$i" \
       --abci-address "127.0.0.1:$(abci_port "$i" "$BASE_PORT")" \
+      --grpc-address "127.0.0.1:$(grpc_port "$i" "$BASE_PORT")" \
       --rpc-laddr "tcp://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")" \
       --p2p-laddr "tcp://127.0.0.1:$(p2p_port "$i" "$BASE_PORT")" >/dev/null
+    sed -i "s|^minimum_gas_prices = .*|minimum_gas_prices = \"$MIN_GAS_PRICES\"|" "$DIR/node$i/config/app.toml"
   done
   # One genesis: every validator, the funded accounts; then copied to every node.
   for i in $(seq 1 $((VALIDATORS - 1))); do
@@ -114,15 +119,15 @@ fi
   printf '{"chain_id": "%s", "nodes": [' "$CHAIN_ID"
   for i in $(seq 0 $((VALIDATORS - 1))); do
     [ "$i" -gt 0 ] && printf ', '
-    printf '{"name": "node%s", "rpc": "http://127.0.0.1:%s", "grpc": null, "abci": "tcp://127.0.0.1:%s", "home": "%s"}' \
-      "$i" "$(rpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")" "$DIR/node$i"
+    printf '{"name": "node%s", "rpc": "http://127.0.0.1:%s", "grpc": "http://127.0.0.1:%s", "abci": "tcp://127.0.0.1:%s", "home": "%s"}' \
+      "$i" "$(rpc_port "$i" "$BASE_PORT")" "$(grpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")" "$DIR/node$i"
   done
   printf ']}\n'
 } >"$DIR/endpoints.json"
 
 echo "Veritas localnet $CHAIN_ID: $VALIDATORS validator(s), making blocks (height $h)."
 for i in $(seq 0 $((VALIDATORS - 1))); do
-  echo "  node$i  rpc http://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")  abci 127.0.0.1:$(abci_port "$i" "$BASE_PORT")  home $DIR/node$i"
+  echo "  node$i  rpc http://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")  grpc 127.0.0.1:$(grpc_port "$i" "$BASE_PORT")  abci 127.0.0.1:$(abci_port "$i" "$BASE_PORT")  home $DIR/node$i"
 done
 echo "  accounts (node0 test keyring): alice bob carol relayer, see localnet/accounts.json"
 echo "  try     $VERITASD q bank balances $(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))[0]["address"])' "$ROOT/localnet/accounts.json") --node http://127.0.0.1:$RPC0"

@@ -4,6 +4,7 @@
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
 #   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
+#   - the Hermes relayer, pinned (scripts/install-hermes.sh; cached after its first build)
 #   - veritasd, release build, into $CARGO_TARGET_DIR/release/veritasd
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,9 @@ if command -v npm >/dev/null; then
 else
   echo "setup: npm not found; the CosmJS and snarkjs end-to-end tests need Node.js 20 and npm" >&2
 fi
+
+HERMES="$(bash scripts/install-hermes.sh | tail -n 1)"
+echo "setup: hermes is $HERMES"
 
 if [ "${1:-}" != "--no-build" ]; then
   echo "setup: building veritasd (release) into $CARGO_TARGET_DIR"

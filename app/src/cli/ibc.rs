@@ -75,6 +75,8 @@ pub enum ChannelQuery {
 pub enum IbcTransferQuery {
     /// Every voucher denom's trace.
     DenomTraces,
+    /// The account that holds the coins sent out over a channel (computed, ADR-028).
+    EscrowAddress { port: String, channel: String },
 }
 
 pub fn run_tx(cmd: IbcTransferTx) -> anyhow::Result<()> {
@@ -192,7 +194,14 @@ pub fn run_query(cmd: IbcQuery, client_: &Client) -> anyhow::Result<Value> {
 }
 
 pub fn run_transfer_query(cmd: IbcTransferQuery, client_: &Client) -> anyhow::Result<Value> {
-    let IbcTransferQuery::DenomTraces = cmd;
+    if let IbcTransferQuery::EscrowAddress { port, channel } = cmd {
+        let port_id: ibc::core::host::types::identifiers::PortId =
+            port.parse().map_err(|e| anyhow::anyhow!("invalid port {port:?}: {e}"))?;
+        let channel_id: ibc::core::host::types::identifiers::ChannelId =
+            channel.parse().map_err(|e| anyhow::anyhow!("invalid channel {channel:?}: {e}"))?;
+        let address = veritas_ibc::escrow_address(&port_id, &channel_id);
+        return Ok(json!({ "port": port, "channel": channel, "escrow_address": address.to_bech32() }));
+    }
     let (r, height) = client_.query::<_, transfer::QueryDenomTracesResponse>(
         "/ibc.applications.transfer.v1.Query/DenomTraces",
         &transfer::QueryDenomTracesRequest { pagination: None },

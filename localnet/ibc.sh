@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Two local Veritas chains joined by the Hermes relayer over an ICS-20 channel.
+#
+#   localnet/ibc.sh [--dir DIR] [--base-ports PA PB]   start (or restart what is not running)
+#   localnet/ibc.sh --down [--dir DIR]                 stop Hermes and both chains
+#
+# Starts veritas-a-1 (DIR/a, ports PA+6..PA+9: p2p, rpc, abci, grpc; PA defaults to
+# 27650) and veritas-b-1 (DIR/b, PB, default 28650), one validator each; installs Hermes if missing (scripts/install-hermes.sh);
+# writes DIR/hermes/config.toml with the relayer key of localnet/accounts.json on both
+# chains; creates clients, a connection and a transfer channel; runs `hermes start` in
+# the background (DIR/hermes/hermes.log) and writes DIR/ibc.json:
+#   {"a": ".../a/endpoints.json", "b": ".../b/endpoints.json",
+#    "a_channel": "channel-0", "b_channel": "channel-0", "hermes_config": ".../config.toml"}
+# DIR defaults to localnet/.data/ibc. VERITASD_BIN and HERMES_BIN name prebuilt binaries.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/scripts/env.sh"
+. "$ROOT/localnet/lib.sh"
+
+DIR=""
+DOWN=0
+PORT_A=27650
+PORT_B=28650
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) DIR="$2"; shift 2 ;;
+    --down) DOWN=1; shift ;;
+    --base-ports) PORT_A="$2"; PORT_B="$3"; shift 3 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "ibc.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+DIR="${DIR:-$ROOT/localnet/.data/ibc}"
+CHAIN_A=veritas-a-1
+CHAIN_B=veritas-b-1
+
+if [ "$DOWN" = 1 ]; then
+  [ -d "$DIR" ] || { echo "ibc.sh: nothing at $DIR"; exit 0; }
+  stop_pid "$DIR/hermes/hermes.pid"
+  for side in a b; do [ -d "$DIR/$side" ] && bash "$ROOT/localnet/down.sh" --dir "$DIR/$side"; done
+  echo "stopped hermes and both chains"
+  exit 0
+fi
+
+mkdir -p "$DIR/hermes"; DIR="$(cd "$DIR" && pwd)"
+# A restarted setup keeps the ports it was created with.
+if [ -f "$DIR/ibc.env" ]; then . "$DIR/ibc.env"; else printf 'PORT_A=%s\nPORT_B=%s\n' "$PORT_A" "$PORT_B" >"$DIR/ibc.env"; fi
+HERMES="${HERMES_BIN:-}"
+[ -n "$HERMES" ] || HERMES="$(bash "$ROOT/scripts/install-hermes.sh" | tail -n 1)"
+if [ -z "${VERITASD_BIN:-}" ]; then
+  (cd "$ROOT" && cargo build --release --locked -q -p veritas-app)
+  export VERITASD_BIN="$VERITASD"
+fi
+
+# Nodes ask a minimum gas price (Hermes checks that its own gas_price is not below it).
+for side in "a $CHAIN_A $PORT_A" "b $CHAIN_B $PORT_B"; do
+  set -- $side
+  bash "$ROOT/localnet/up.sh" --validators 1 --chain-id "$2" --dir "$DIR/$1" --base-port "$3" \
+    --minimum-gas-prices 0.0025uvrt >/dev/null
+done
+
+CONFIG="$DIR/hermes/config.toml"
+# The two proof specs of a Veritas commitment proof (ICS-23 over the JMT: the ibc
+# substore, then the root), as veritas_ibc::proof_specs() defines them.
+JMT_SPEC='{ "leaf_spec": { "hash": 1, "prehash_key": 1, "prehash_value": 1, "length": 0, "prefix": "Sk1UOjpMZWFmTm9kZQ==" },
+    "inner_spec": { "child_order": [0, 1], "child_size": 32, "min_prefix_length": 16, "max_prefix_length": 16,
+                    "empty_child": "U1BBUlNFX01FUktMRV9QTEFDRUhPTERFUl9IQVNIX18=", "hash": 1 },
+    "max_depth": 64, "min_depth": 0, "prehash_key_before_comparison": true }'
+chain_config() {  # chain_config CHAIN_ID BASE_PORT
+  cat <<TOML
+
+[[chains]]
+id = '$1'
+type = 'CosmosSdk'
+rpc_addr = 'http://127.0.0.1:$(rpc_port 0 "$2")'
+grpc_addr = 'http://127.0.0.1:$(grpc_port 0 "$2")'
+event_source = { mode = 'push', url = 'ws://127.0.0.1:$(rpc_port 0 "$2")/websocket', batch_delay = '200ms' }
+rpc_timeout = '10s'
+trusted_node = true
+account_prefix = 'veritas'
+key_name = 'relayer'
+key_store_folder = '$DIR/hermes/keys'
+store_prefix = 'ibc'
+default_gas = 300000
+max_gas = 4000000
+gas_price = { price = 0.025, denom = 'uvrt' }
+gas_multiplier = 1.3
+max_msg_num = 30
+max_tx_size = 180000
+clock_drift = '5s'
+max_block_time = '30s'
+trusting_period = '14days'
+trust_threshold = '2/3'
+compat_mode = '0.38'
+address_type = { derivation = 'cosmos' }
+proof_specs = '''
+[ $JMT_SPEC,
+  $JMT_SPEC ]
+'''
+TOML
+}
+{
+  cat <<TOML
+# Hermes configuration for the two Veritas chains of localnet/ibc.sh.
+[global]
+log_level = 'info'
+
+[mode.clients]
+enabled = true
+refresh = true
+misbehaviour = false
+
+[mode.connections]
+enabled = false
+
+[mode.channels]
+enabled = false
+
+[mode.packets]
+enabled = true
+clear_interval = 20
+clear_on_start = true
+tx_confirmation = true
+
+[rest]
+enabled = false
+host = '127.0.0.1'
+port = 3000
+
+[telemetry]
+enabled = false
+host = '127.0.0.1'
+port = 3001
+TOML
+  chain_config "$CHAIN_A" "$PORT_A"
+  chain_config "$CHAIN_B" "$PORT_B"
+} >"$CONFIG"
+
+MNEMONIC="$DIR/hermes/relayer.mnemonic"
+python3 -c 'import json,sys; print(next(a["mnemonic"] for a in json.load(open(sys.argv[1])) if a["name"] == "relayer"))' \
+  "$ROOT/localnet/accounts.json" >"$MNEMONIC"
+for chain in "$CHAIN_A" "$CHAIN_B"; do
+  "$HERMES" --config "$CONFIG" keys add --chain "$chain" --mnemonic-file "$MNEMONIC" --key-name relayer \
+    --overwrite >>"$DIR/hermes/setup.log" 2>&1 \
+    || { echo "ibc.sh: hermes keys add failed; see $DIR/hermes/setup.log" >&2; exit 1; }
+done
+
+# One channel is enough: create it the first time only.
+channel_count() {  # channel_count VERITAS_RPC_PORT
+  "$VERITASD_BIN" q ibc channel channels --node "http://127.0.0.1:$1" --output json 2>/dev/null \
+    | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("channels", [])))' 2>/dev/null || echo 0
+}
+if [ "$(channel_count "$(rpc_port 0 "$PORT_A")")" = 0 ]; then
+  echo "ibc.sh: creating clients, a connection and a transfer channel (takes about a minute)"
+  if ! "$HERMES" --config "$CONFIG" create channel --a-chain "$CHAIN_A" --b-chain "$CHAIN_B" \
+      --a-port transfer --b-port transfer --new-client-connection --yes >>"$DIR/hermes/setup.log" 2>&1; then
+    echo "ibc.sh: hermes create channel failed; last lines of $DIR/hermes/setup.log:" >&2
+    tail -n 20 "$DIR/hermes/setup.log" >&2
+    exit 1
+  fi
+fi
+
+if ! alive "$DIR/hermes/hermes.pid"; then
+  nohup "$HERMES" --config "$CONFIG" start >>"$DIR/hermes/hermes.log" 2>&1 &
+  echo $! >"$DIR/hermes/hermes.pid"
+fi
+
+cat >"$DIR/ibc.json" <<JSON
+{"a": "$DIR/a/endpoints.json", "b": "$DIR/b/endpoints.json", "a_channel": "channel-0", "b_channel": "channel-0", "hermes_config": "$CONFIG"}
+JSON
+echo "Veritas IBC localnet: $CHAIN_A <-> $CHAIN_B over transfer/channel-0, relayed by Hermes ($("$HERMES" version 2>/dev/null | tail -n 1))."
+echo "  chain A rpc http://127.0.0.1:$(rpc_port 0 "$PORT_A")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_A")  home $DIR/a/node0"
+echo "  chain B rpc http://127.0.0.1:$(rpc_port 0 "$PORT_B")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_B")  home $DIR/b/node0"
+echo "  hermes  $HERMES --config $CONFIG   (log $DIR/hermes/hermes.log)"
+echo "  facts   $DIR/ibc.json"
+echo "  stop    localnet/ibc.sh --down --dir $DIR"
