@@ -29,7 +29,8 @@ pub async fn answer(cometbft: &HttpClient, path: &str, data: &[u8]) -> Result<Ve
 }
 
 fn unavailable(e: tendermint_rpc::Error) -> Status {
-    Status::unavailable(format!("cannot reach CometBFT: {}", e.detail()))
+    let text = e.to_string();
+    Status::unavailable(format!("CometBFT RPC failed: {}", text.lines().next().unwrap_or_default()))
 }
 
 async fn broadcast(cometbft: &HttpClient, data: &[u8]) -> Result<Vec<u8>, Status> {
@@ -72,7 +73,7 @@ async fn get_tx(cometbft: &HttpClient, data: &[u8]) -> Result<Vec<u8>, Status> {
     })?;
     let found = match cometbft.tx(hash, false).await {
         Ok(found) => found,
-        Err(e) if e.detail().to_string().contains("not found") => {
+        Err(e) if e.to_string().contains("not found") => {
             return Err(Status::not_found(format!("tx not found: {hash}")))
         }
         Err(e) => return Err(unavailable(e)),
