@@ -67,17 +67,16 @@ pub fn version_info(consensus_version: Option<&str>) -> VersionInfo {
     }
 }
 
-/// The staking params light clients of Veritas depend on: the 21-day unbonding period
-/// they must use, and how many of its own consensus states Veritas keeps (`ibc` param).
+/// The staking params light clients of Veritas depend on: the unbonding period they
+/// must use and how many of its own consensus states Veritas keeps (both `ibc` params).
 pub fn answer(ctx: &QueryContext<'_>, facts: &NodeFacts, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     match path {
         STAKING_PARAMS => {
             decode_request::<QueryParamsRequest>(data)?;
             let ibc = veritas_ibc::IbcKeeper::params(&mut ctx.kv(&veritas_ibc::IbcKeeper::store_key()))?;
-            let unbonding = veritas_ibc::UNBONDING_PERIOD;
             let params = Params {
                 unbonding_time: Some(tendermint_proto::google::protobuf::Duration {
-                    seconds: unbonding.as_secs() as i64,
+                    seconds: i64::try_from(ibc.unbonding_period_secs).unwrap_or(i64::MAX),
                     nanos: 0,
                 }),
                 max_validators: 100,

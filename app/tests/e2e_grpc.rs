@@ -11,6 +11,7 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth;
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tm;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
+use cosmos_sdk_proto::cosmos::staking::v1beta1 as staking;
 use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx;
 use cosmos_sdk_proto::Any;
 use ibc_proto::ibc::core::client::v1 as ibc_client;
@@ -53,6 +54,11 @@ fn grpc_answers_from_the_same_handlers_as_abci() {
     let node = Node::init("e2e-grpc-1");
     let faucet = node.add_key("faucet", FAUCET_MNEMONIC);
     node.fund("faucet", "1000000uvrt");
+    // A chain that declares a 14-day unbonding period in genesis reports it.
+    let genesis_path = node.home.join("cometbft/config/genesis.json");
+    let mut genesis: serde_json::Value = serde_json::from_slice(&std::fs::read(&genesis_path).unwrap()).unwrap();
+    genesis["app_state"]["ibc"]["params"]["unbonding_period_secs"] = serde_json::json!(14 * 24 * 3600);
+    std::fs::write(&genesis_path, serde_json::to_vec_pretty(&genesis).unwrap()).unwrap();
     let _app = node.start_app("app.log");
     node.wait_abci_listening();
     let _comet = node.start_cometbft("cometbft.log");
@@ -185,6 +191,12 @@ fn grpc_answers_from_the_same_handlers_as_abci() {
         assert_eq!(dep("crates.io/ibc").as_deref(), Some("v0.57.0"));
         let comet = dep("github.com/cometbft/cometbft").expect("the CometBFT version is reported");
         assert!(comet.starts_with("v0.38."), "{comet}");
+
+        let (staking, _): (staking::QueryParamsResponse, _) =
+            call(&channel, "/cosmos.staking.v1beta1.Query/Params", staking::QueryParamsRequest {}, None).await.unwrap();
+        let staking = staking.params.unwrap();
+        assert_eq!(staking.unbonding_time.unwrap().seconds, 14 * 24 * 3600);
+        assert_eq!(staking.historical_entries, 10_000);
 
         // IBC services answer (no clients yet); unknown methods are Unimplemented.
         let (clients, _): (ibc_client::QueryClientStatesResponse, _) = call(

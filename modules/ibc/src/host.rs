@@ -69,8 +69,8 @@ impl<'c, 'a> MessageState<'c, 'a> {
     }
 }
 
-/// How long this chain's validators stay accountable: light clients of Veritas must
-/// use it as their unbonding period (and a shorter trusting period).
+/// The default unbonding period (ibc param `unbonding_period_secs`): light clients of
+/// Veritas must use the chain's as their unbonding period (and a shorter trusting period).
 pub const UNBONDING_PERIOD: Duration = Duration::from_secs(21 * 24 * 3600);
 
 /// The upgrade path a client of Veritas may carry (the Cosmos SDK's, which relayers put
@@ -314,7 +314,7 @@ impl ValidateSelfClientContext for IbcHost<'_, '_> {
     }
 
     fn unbonding_period(&self) -> Duration {
-        UNBONDING_PERIOD
+        Duration::from_secs(self.params.unbonding_period_secs)
     }
 
     fn upgrade_path(&self) -> &[String] {

@@ -27,11 +27,24 @@ pub struct Params {
     /// The longest a block is expected to take, in seconds (delays on connections
     /// are counted in blocks with it).
     pub max_expected_time_per_block_secs: u64,
+    /// How long this chain's validators stay accountable, in seconds: light clients of
+    /// Veritas must use it as their unbonding period (the handshake checks it), and
+    /// staking `Params` reports it as `unbonding_time`. Default 21 days.
+    #[serde(default = "default_unbonding_period_secs")]
+    pub unbonding_period_secs: u64,
+}
+
+fn default_unbonding_period_secs() -> u64 {
+    crate::UNBONDING_PERIOD.as_secs()
 }
 
 impl Default for Params {
     fn default() -> Self {
-        Self { historical_entries: 10_000, max_expected_time_per_block_secs: 30 }
+        Self {
+            historical_entries: 10_000,
+            max_expected_time_per_block_secs: 30,
+            unbonding_period_secs: default_unbonding_period_secs(),
+        }
     }
 }
 
@@ -42,6 +55,11 @@ impl Params {
         }
         if self.max_expected_time_per_block_secs == 0 {
             return Err(errors::invalid_genesis("max_expected_time_per_block_secs must be positive"));
+        }
+        // Two ways to be useless: no trusting period fits under zero, and a period
+        // beyond what a protobuf Duration holds cannot be reported.
+        if self.unbonding_period_secs == 0 || self.unbonding_period_secs > i64::MAX as u64 / 2 {
+            return Err(errors::invalid_genesis("unbonding_period_secs must be positive and finite"));
         }
         Ok(())
     }
@@ -96,5 +114,26 @@ pub(crate) fn client_paths(raw: Option<Vec<u8>>) -> Result<ibc_proto::ibc::core:
         Some(raw) => ibc_proto::ibc::core::connection::v1::ClientPaths::decode(raw.as_slice())
             .map_err(|e| sdk::internal(format!("corrupt client paths: {e}"))),
         None => Ok(Default::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_without_an_unbonding_period_get_the_default() {
+        let old: Params =
+            serde_json::from_str(r#"{"historical_entries": 5, "max_expected_time_per_block_secs": 30}"#).unwrap();
+        assert_eq!(old.unbonding_period_secs, crate::UNBONDING_PERIOD.as_secs());
+        assert!(old.validate().is_ok());
+    }
+
+    #[test]
+    fn a_zero_or_unrepresentable_unbonding_period_is_refused() {
+        for secs in [0, u64::MAX] {
+            let params = Params { unbonding_period_secs: secs, ..Params::default() };
+            assert!(params.validate().unwrap_err().log().contains("unbonding_period_secs"), "{secs}");
+        }
     }
 }
