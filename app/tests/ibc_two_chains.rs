@@ -709,4 +709,71 @@ fn two_chains_connect_and_move_tokens_over_ibc() {
     )
     .unwrap();
     assert_eq!(unreceived.sequences, vec![3, 5], "3 timed out, 5 was never sent; 1, 2 and 4 were received");
+
+    // What relayers list and look up (the same answers serve gRPC).
+    fn ask<R: Message + Default>(chain: &Chain, path: &str, request: impl Message) -> R {
+        let r = chain.query(path, request.encode_to_vec(), 0, false);
+        assert_eq!(r.code, 0, "{path}: {}", r.log);
+        R::decode(r.value.as_ref()).unwrap()
+    }
+    let heights: client::QueryConsensusStateHeightsResponse = ask(
+        &b,
+        "/ibc.core.client.v1.Query/ConsensusStateHeights",
+        client::QueryConsensusStateHeightsRequest { client_id: CLIENT.into(), pagination: None },
+    );
+    let heights: Vec<u64> = heights.consensus_state_heights.iter().map(|h| h.revision_height).collect();
+    assert!(heights.len() > 3 && heights.windows(2).all(|w| w[0] < w[1]), "oldest first: {heights:?}");
+    let states: client::QueryConsensusStatesResponse = ask(
+        &b,
+        "/ibc.core.client.v1.Query/ConsensusStates",
+        client::QueryConsensusStatesRequest { client_id: CLIENT.into(), pagination: None },
+    );
+    assert_eq!(states.consensus_states.len(), heights.len(), "no processedTime/Height entries among them");
+    let paths: connection::QueryClientConnectionsResponse = ask(
+        &a,
+        "/ibc.core.connection.v1.Query/ClientConnections",
+        connection::QueryClientConnectionsRequest { client_id: CLIENT.into() },
+    );
+    assert_eq!(paths.connection_paths, vec![CONNECTION.to_owned()]);
+    let on_connection: channel::QueryConnectionChannelsResponse = ask(
+        &b,
+        "/ibc.core.channel.v1.Query/ConnectionChannels",
+        channel::QueryConnectionChannelsRequest { connection: CONNECTION.into(), pagination: None },
+    );
+    assert_eq!(on_connection.channels.len(), 1);
+    let of_channel: channel::QueryChannelClientStateResponse = ask(
+        &b,
+        "/ibc.core.channel.v1.Query/ChannelClientState",
+        channel::QueryChannelClientStateRequest { port_id: "transfer".into(), channel_id: CHANNEL.into() },
+    );
+    assert_eq!(of_channel.identified_client_state.unwrap().client_id, CLIENT);
+    let receipt = |sequence| -> bool {
+        let r: channel::QueryPacketReceiptResponse = ask(
+            &b,
+            "/ibc.core.channel.v1.Query/PacketReceipt",
+            channel::QueryPacketReceiptRequest { port_id: "transfer".into(), channel_id: CHANNEL.into(), sequence },
+        );
+        r.received
+    };
+    assert!(receipt(1) && !receipt(3));
+    use ibc_proto::ibc::applications::transfer::v1 as transfer;
+    let escrow: transfer::QueryEscrowAddressResponse = ask(
+        &a,
+        "/ibc.applications.transfer.v1.Query/EscrowAddress",
+        transfer::QueryEscrowAddressRequest { port_id: "transfer".into(), channel_id: CHANNEL.into() },
+    );
+    assert_eq!(escrow.escrow_address, escrow_a.to_bech32());
+    let hash: transfer::QueryDenomHashResponse = ask(
+        &b,
+        "/ibc.applications.transfer.v1.Query/DenomHash",
+        transfer::QueryDenomHashRequest { trace: "transfer/channel-0/uvrt".into() },
+    );
+    assert_eq!(format!("ibc/{}", hash.hash), voucher);
+    let unknown = b.query(
+        "/ibc.applications.transfer.v1.Query/DenomHash",
+        transfer::QueryDenomHashRequest { trace: "transfer/channel-9/uvrt".into() }.encode_to_vec(),
+        0,
+        false,
+    );
+    assert!(unknown.code != 0 && unknown.log.contains("NotFound"), "{}", unknown.log);
 }

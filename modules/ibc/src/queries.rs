@@ -36,6 +36,9 @@ pub const UNRECEIVED_PACKETS: &str = "/ibc.core.channel.v1.Query/UnreceivedPacke
 pub const UNRECEIVED_ACKS: &str = "/ibc.core.channel.v1.Query/UnreceivedAcks";
 pub const DENOM_TRACES: &str = "/ibc.applications.transfer.v1.Query/DenomTraces";
 pub const DENOM_TRACE: &str = "/ibc.applications.transfer.v1.Query/DenomTrace";
+pub const DENOM_HASH: &str = "/ibc.applications.transfer.v1.Query/DenomHash";
+pub const ESCROW_ADDRESS: &str = "/ibc.applications.transfer.v1.Query/EscrowAddress";
+pub const TRANSFER_PARAMS: &str = "/ibc.applications.transfer.v1.Query/Params";
 
 pub const PATHS: &[&str] = &[
     CLIENT_STATES,
@@ -63,6 +66,9 @@ pub const PATHS: &[&str] = &[
     UNRECEIVED_ACKS,
     DENOM_TRACES,
     DENOM_TRACE,
+    DENOM_HASH,
+    ESCROW_ADDRESS,
+    TRANSFER_PARAMS,
 ];
 
 fn corrupt(what: &str) -> impl Fn(prost::DecodeError) -> Error + '_ {
@@ -402,6 +408,29 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let full =
                 IbcKeeper::denom_trace(&mut kv, &hash)?.ok_or_else(|| not_found(format!("denom trace {hash}")))?;
             transfer::QueryDenomTraceResponse { denom_trace: Some(trace(&full)) }.encode_to_vec()
+        }
+        DENOM_HASH => {
+            let r: transfer::QueryDenomHashRequest = decode_request(data)?;
+            let hash = crate::denom_hash(&r.trace);
+            if IbcKeeper::denom_trace(&mut kv, &hash)?.is_none() {
+                return Err(not_found(format!("denomination trace {}", r.trace)));
+            }
+            transfer::QueryDenomHashResponse { hash }.encode_to_vec()
+        }
+        ESCROW_ADDRESS => {
+            let r: transfer::QueryEscrowAddressRequest = decode_request(data)?;
+            channel_end(&mut kv, &r.port_id, &r.channel_id)?;
+            let port = r.port_id.parse().map_err(|e| sdk::invalid_request(format!("port {}: {e}", r.port_id)))?;
+            let chan =
+                r.channel_id.parse().map_err(|e| sdk::invalid_request(format!("channel {}: {e}", r.channel_id)))?;
+            let escrow_address = crate::escrow_address(&port, &chan).to_bech32();
+            transfer::QueryEscrowAddressResponse { escrow_address }.encode_to_vec()
+        }
+        TRANSFER_PARAMS => {
+            let _: transfer::QueryParamsRequest = decode_request(data)?;
+            // Veritas has no switches for ICS-20: sending and receiving are always on.
+            let params = transfer::Params { send_enabled: true, receive_enabled: true };
+            transfer::QueryParamsResponse { params: Some(params) }.encode_to_vec()
         }
         other => return Err(sdk::unknown_request(format!("ibc answers no query {other}"))),
     })
