@@ -191,6 +191,10 @@ fn grpc_answers_from_the_same_handlers_as_abci() {
         assert_eq!(dep("crates.io/ibc").as_deref(), Some("v0.57.0"));
         let comet = dep("github.com/cometbft/cometbft").expect("the CometBFT version is reported");
         assert!(comet.starts_with("v0.38."), "{comet}");
+        let cometbft_info = info.default_node_info.expect("gRPC completes GetNodeInfo with CometBFT's node info");
+        assert_eq!(cometbft_info.network, node.chain_id);
+        assert_eq!(format!("v{}", cometbft_info.version), comet);
+        assert_eq!(cometbft_info.other.unwrap().tx_index, "on");
 
         let (staking, _): (staking::QueryParamsResponse, _) =
             call(&channel, "/cosmos.staking.v1beta1.Query/Params", staking::QueryParamsRequest {}, None).await.unwrap();

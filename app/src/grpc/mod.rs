@@ -6,6 +6,7 @@
 //! `GetTx` go to CometBFT's RPC, as the Cosmos SDK's do.
 
 mod codec;
+mod node_info;
 mod status;
 mod tx_service;
 
@@ -143,6 +144,7 @@ impl Dispatch {
             return Err(Status::unimplemented(format!("unknown method {method} for service {service}")));
         }
         let height = requested_height(&request)?;
+        let completes_node_info = path == crate::node_services::NODE_INFO;
         let query = RequestQuery { data: request.into_inner(), path, height, prove: false };
         let queries = self.queries.clone();
         let answer = tokio::task::spawn_blocking(move || queries.query(query))
@@ -151,7 +153,11 @@ impl Dispatch {
         if answer.code != 0 {
             return Err(status::from_abci(&answer.codespace, answer.code, &answer.log));
         }
-        let mut response = Response::new(answer.value);
+        let value = match (&self.cometbft, completes_node_info) {
+            (Some(cometbft), true) => node_info::complete(cometbft, answer.value).await,
+            _ => answer.value,
+        };
+        let mut response = Response::new(value);
         let height = answer.height.to_string().parse().map_err(|_| Status::internal("unprintable height"))?;
         response.metadata_mut().insert(HEIGHT_HEADER, height);
         Ok(response)
