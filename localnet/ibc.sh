@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Two local Veritas chains joined by the Hermes relayer over an ICS-20 channel.
+# Two local chains joined by the Hermes relayer over an ICS-20 channel.
 #
-#   localnet/ibc.sh [--dir DIR] [--base-ports PA PB]   start (or restart what is not running)
-#   localnet/ibc.sh --down [--dir DIR]                 stop Hermes and both chains
+#   localnet/ibc.sh [--dir DIR] [--base-ports PA PB] [--counterparty veritas|simd]
+#                                        start (or restart what is not running)
+#   localnet/ibc.sh --down [--dir DIR]   stop Hermes and both chains
 #
 # Starts veritas-a-1 (DIR/a, ports PA+6..PA+9: p2p, rpc, abci, grpc; PA defaults to
-# 27650) and veritas-b-1 (DIR/b, PB, default 28650), one validator each; installs Hermes if missing (scripts/install-hermes.sh);
-# writes DIR/hermes/config.toml with the relayer key of localnet/accounts.json on both
-# chains; creates clients, a connection and a transfer channel; runs `hermes start` in
-# the background (DIR/hermes/hermes.log) and writes DIR/ibc.json:
+# 27650) and veritas-b-1 (DIR/b, PB, default 28650), one validator each; with
+# --counterparty simd, chain B is ibc-go's simd-1 instead (localnet/simd.sh: a Cosmos SDK
+# chain with ibc-go v8). Installs Hermes if missing (scripts/install-hermes.sh); writes
+# DIR/hermes/config.toml with the relayer key of localnet/accounts.json on both chains;
+# creates clients, a connection and a transfer channel; runs `hermes start` in the
+# background (DIR/hermes/hermes.log) and writes DIR/ibc.json:
 #   {"a": ".../a/endpoints.json", "b": ".../b/endpoints.json",
 #    "a_channel": "channel-0", "b_channel": "channel-0", "hermes_config": ".../config.toml"}
-# DIR defaults to localnet/.data/ibc. VERITASD_BIN and HERMES_BIN name prebuilt binaries.
+# DIR defaults to localnet/.data/ibc. VERITASD_BIN, HERMES_BIN and SIMD_BIN name
+# prebuilt binaries.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/scripts/env.sh"
@@ -21,30 +25,40 @@ DIR=""
 DOWN=0
 PORT_A=27650
 PORT_B=28650
+COUNTERPARTY=veritas
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) DIR="$2"; shift 2 ;;
     --down) DOWN=1; shift ;;
     --base-ports) PORT_A="$2"; PORT_B="$3"; shift 3 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --counterparty) COUNTERPARTY="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "ibc.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$COUNTERPARTY" in veritas|simd) ;; *) echo "ibc.sh: --counterparty is veritas or simd" >&2; exit 2 ;; esac
 DIR="${DIR:-$ROOT/localnet/.data/ibc}"
-CHAIN_A=veritas-a-1
-CHAIN_B=veritas-b-1
 
 if [ "$DOWN" = 1 ]; then
   [ -d "$DIR" ] || { echo "ibc.sh: nothing at $DIR"; exit 0; }
   stop_pid "$DIR/hermes/hermes.pid"
-  for side in a b; do [ -d "$DIR/$side" ] && bash "$ROOT/localnet/down.sh" --dir "$DIR/$side"; done
+  [ -d "$DIR/a" ] && bash "$ROOT/localnet/down.sh" --dir "$DIR/a"
+  if [ -f "$DIR/b/node0/simd.pid" ]; then
+    bash "$ROOT/localnet/simd.sh" --down --dir "$DIR/b"
+  elif [ -d "$DIR/b" ]; then
+    bash "$ROOT/localnet/down.sh" --dir "$DIR/b"
+  fi
   echo "stopped hermes and both chains"
   exit 0
 fi
 
 mkdir -p "$DIR/hermes"; DIR="$(cd "$DIR" && pwd)"
-# A restarted setup keeps the ports it was created with.
-if [ -f "$DIR/ibc.env" ]; then . "$DIR/ibc.env"; else printf 'PORT_A=%s\nPORT_B=%s\n' "$PORT_A" "$PORT_B" >"$DIR/ibc.env"; fi
+# A restarted setup keeps the ports and counterparty it was created with.
+if [ -f "$DIR/ibc.env" ]; then . "$DIR/ibc.env"; else
+  printf 'PORT_A=%s\nPORT_B=%s\nCOUNTERPARTY=%s\n' "$PORT_A" "$PORT_B" "$COUNTERPARTY" >"$DIR/ibc.env"
+fi
+CHAIN_A=veritas-a-1
+if [ "$COUNTERPARTY" = simd ]; then CHAIN_B=simd-1; else CHAIN_B=veritas-b-1; fi
 HERMES="${HERMES_BIN:-}"
 [ -n "$HERMES" ] || HERMES="$(bash "$ROOT/scripts/install-hermes.sh" | tail -n 1)"
 if [ -z "${VERITASD_BIN:-}" ]; then
@@ -53,11 +67,14 @@ if [ -z "${VERITASD_BIN:-}" ]; then
 fi
 
 # Nodes ask a minimum gas price (Hermes checks that its own gas_price is not below it).
-for side in "a $CHAIN_A $PORT_A" "b $CHAIN_B $PORT_B"; do
-  set -- $side
-  bash "$ROOT/localnet/up.sh" --validators 1 --chain-id "$2" --dir "$DIR/$1" --base-port "$3" \
+bash "$ROOT/localnet/up.sh" --validators 1 --chain-id "$CHAIN_A" --dir "$DIR/a" --base-port "$PORT_A" \
+  --minimum-gas-prices 0.0025uvrt >/dev/null
+if [ "$COUNTERPARTY" = simd ]; then
+  bash "$ROOT/localnet/simd.sh" --chain-id "$CHAIN_B" --dir "$DIR/b" --base-port "$PORT_B" >/dev/null
+else
+  bash "$ROOT/localnet/up.sh" --validators 1 --chain-id "$CHAIN_B" --dir "$DIR/b" --base-port "$PORT_B" \
     --minimum-gas-prices 0.0025uvrt >/dev/null
-done
+fi
 
 CONFIG="$DIR/hermes/config.toml"
 # The two proof specs of a Veritas commitment proof (ICS-23 over the JMT: the ibc
@@ -66,7 +83,16 @@ JMT_SPEC='{ "leaf_spec": { "hash": 1, "prehash_key": 1, "prehash_value": 1, "len
     "inner_spec": { "child_order": [0, 1], "child_size": 32, "min_prefix_length": 16, "max_prefix_length": 16,
                     "empty_child": "U1BBUlNFX01FUktMRV9QTEFDRUhPTERFUl9IQVNIX18=", "hash": 1 },
     "max_depth": 64, "min_depth": 0, "prehash_key_before_comparison": true }'
-chain_config() {  # chain_config CHAIN_ID BASE_PORT
+chain_config() {  # chain_config CHAIN_ID BASE_PORT veritas|simd
+  local prefix=veritas denom=uvrt specs
+  specs="proof_specs = '''
+[ $JMT_SPEC,
+  $JMT_SPEC ]
+'''"
+  if [ "$3" = simd ]; then
+    # A Cosmos SDK chain proves with IAVL: Hermes' default specs.
+    prefix=cosmos; denom=stake; specs=""
+  fi
   cat <<TOML
 
 [[chains]]
@@ -77,13 +103,13 @@ grpc_addr = 'http://127.0.0.1:$(grpc_port 0 "$2")'
 event_source = { mode = 'push', url = 'ws://127.0.0.1:$(rpc_port 0 "$2")/websocket', batch_delay = '200ms' }
 rpc_timeout = '10s'
 trusted_node = true
-account_prefix = 'veritas'
+account_prefix = '$prefix'
 key_name = 'relayer'
 key_store_folder = '$DIR/hermes/keys'
 store_prefix = 'ibc'
 default_gas = 300000
 max_gas = 4000000
-gas_price = { price = 0.025, denom = 'uvrt' }
+gas_price = { price = 0.025, denom = '$denom' }
 gas_multiplier = 1.3
 max_msg_num = 30
 max_tx_size = 180000
@@ -93,15 +119,12 @@ trusting_period = '14days'
 trust_threshold = '2/3'
 compat_mode = '0.38'
 address_type = { derivation = 'cosmos' }
-proof_specs = '''
-[ $JMT_SPEC,
-  $JMT_SPEC ]
-'''
+$specs
 TOML
 }
 {
   cat <<TOML
-# Hermes configuration for the two Veritas chains of localnet/ibc.sh.
+# Hermes configuration for the two chains of localnet/ibc.sh.
 [global]
 log_level = 'info'
 
@@ -132,8 +155,8 @@ enabled = false
 host = '127.0.0.1'
 port = 3001
 TOML
-  chain_config "$CHAIN_A" "$PORT_A"
-  chain_config "$CHAIN_B" "$PORT_B"
+  chain_config "$CHAIN_A" "$PORT_A" veritas
+  chain_config "$CHAIN_B" "$PORT_B" "$COUNTERPARTY"
 } >"$CONFIG"
 
 MNEMONIC="$DIR/hermes/relayer.mnemonic"
@@ -168,9 +191,9 @@ fi
 cat >"$DIR/ibc.json" <<JSON
 {"a": "$DIR/a/endpoints.json", "b": "$DIR/b/endpoints.json", "a_channel": "channel-0", "b_channel": "channel-0", "hermes_config": "$CONFIG"}
 JSON
-echo "Veritas IBC localnet: $CHAIN_A <-> $CHAIN_B over transfer/channel-0, relayed by Hermes ($("$HERMES" version 2>/dev/null | tail -n 1))."
-echo "  chain A rpc http://127.0.0.1:$(rpc_port 0 "$PORT_A")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_A")  home $DIR/a/node0"
-echo "  chain B rpc http://127.0.0.1:$(rpc_port 0 "$PORT_B")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_B")  home $DIR/b/node0"
+echo "IBC localnet: $CHAIN_A <-> $CHAIN_B over transfer/channel-0, relayed by Hermes ($("$HERMES" version 2>/dev/null | tail -n 1))."
+echo "  $CHAIN_A  rpc http://127.0.0.1:$(rpc_port 0 "$PORT_A")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_A")  home $DIR/a/node0"
+echo "  $CHAIN_B  rpc http://127.0.0.1:$(rpc_port 0 "$PORT_B")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_B")  home $DIR/b/node0"
 echo "  hermes  $HERMES --config $CONFIG   (log $DIR/hermes/hermes.log)"
 echo "  facts   $DIR/ibc.json"
 echo "  stop    localnet/ibc.sh --down --dir $DIR"

@@ -5,6 +5,7 @@
 #   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
 #   - the Hermes relayer, pinned (scripts/install-hermes.sh; cached after its first build)
+#   - ibc-go's simd, pinned, the Cosmos SDK counterparty of the IBC tests (scripts/install-simd.sh)
 #   - veritasd, release build, into $CARGO_TARGET_DIR/release/veritasd
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,8 @@ fi
 
 HERMES="$(bash scripts/install-hermes.sh | tail -n 1)"
 echo "setup: hermes is $HERMES"
+SIMD="$(bash scripts/install-simd.sh | tail -n 1)"
+echo "setup: simd is $SIMD"
 
 if [ "${1:-}" != "--no-build" ]; then
   echo "setup: building veritasd (release) into $CARGO_TARGET_DIR"

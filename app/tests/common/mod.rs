@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests that drive real `veritasd` and `cometbft` processes.
 #![allow(dead_code)]
 
+pub mod ibc;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
