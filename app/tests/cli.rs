@@ -123,3 +123,13 @@ fn a_second_start_on_the_same_home_is_refused() {
     let line = one_line_error(&veritasd(&["start", "--home", node.home.to_str().unwrap()]));
     assert!(line.contains("in use"), "{line}");
 }
+
+#[test]
+fn start_with_its_grpc_port_taken_names_the_setting() {
+    let node = Node::init("cli-grpc-1");
+    let _taken = std::net::TcpListener::bind(("127.0.0.1", node.grpc_port)).unwrap();
+    let out = veritasd(&["start", "--home", node.home.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let line = one_line_error(&out);
+    assert!(line.contains("gRPC address") && line.contains("grpc.address"), "{line}");
+}
