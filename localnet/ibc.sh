@@ -26,12 +26,15 @@ DOWN=0
 PORT_A=27650
 PORT_B=28650
 COUNTERPARTY=veritas
+EXPLICIT=""   # settings given on this command line, checked against a restarted DIR's
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) DIR="$2"; shift 2 ;;
     --down) DOWN=1; shift ;;
-    --base-ports) PORT_A="$2"; PORT_B="$3"; shift 3 ;;
-    --counterparty) COUNTERPARTY="$2"; shift 2 ;;
+    --base-ports)
+      [ $# -ge 3 ] || { echo "ibc.sh: --base-ports takes two ports (chain A's, chain B's)" >&2; exit 2; }
+      PORT_A="$2"; PORT_B="$3"; EXPLICIT="$EXPLICIT ports"; shift 3 ;;
+    --counterparty) COUNTERPARTY="$2"; EXPLICIT="$EXPLICIT counterparty"; shift 2 ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "ibc.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -54,9 +57,30 @@ fi
 
 mkdir -p "$DIR/hermes"; DIR="$(cd "$DIR" && pwd)"
 # A restarted setup keeps the ports and counterparty it was created with.
-if [ -f "$DIR/ibc.env" ]; then . "$DIR/ibc.env"; else
+if [ -f "$DIR/ibc.env" ]; then
+  asked="$PORT_A $PORT_B $COUNTERPARTY"
+  . "$DIR/ibc.env"
+  case "$EXPLICIT" in
+    *ports*|*counterparty*) if [ "$asked" != "$PORT_A $PORT_B $COUNTERPARTY" ]; then
+      echo "ibc.sh: $DIR was made with --base-ports $PORT_A $PORT_B --counterparty $COUNTERPARTY;" \
+        "stop it (--down) and use another --dir for other settings" >&2
+      exit 2
+    fi ;;
+  esac
+else
   printf 'PORT_A=%s\nPORT_B=%s\nCOUNTERPARTY=%s\n' "$PORT_A" "$PORT_B" "$COUNTERPARTY" >"$DIR/ibc.env"
 fi
+# A first start that fails part way stops what it started (a restart leaves things be).
+FIRST_START=0
+[ -f "$DIR/ibc.json" ] || FIRST_START=1
+on_exit() {
+  local status=$?
+  if [ "$status" != 0 ] && [ "$FIRST_START" = 1 ]; then
+    echo "ibc.sh: stopping what this run started" >&2
+    bash "$0" --down --dir "$DIR" >/dev/null 2>&1 || true
+  fi
+}
+trap on_exit EXIT
 CHAIN_A=veritas-a-1
 if [ "$COUNTERPARTY" = simd ]; then CHAIN_B=simd-1; else CHAIN_B=veritas-b-1; fi
 HERMES="${HERMES_BIN:-}"
@@ -168,12 +192,19 @@ for chain in "$CHAIN_A" "$CHAIN_B"; do
     || { echo "ibc.sh: hermes keys add failed; see $DIR/hermes/setup.log" >&2; exit 1; }
 done
 
-# One channel is enough: create it the first time only.
-channel_count() {  # channel_count VERITAS_RPC_PORT
-  "$VERITASD_BIN" q ibc channel channels --node "http://127.0.0.1:$1" --output json 2>/dev/null \
-    | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("channels", [])))' 2>/dev/null || echo 0
+# One channel is enough: create it the first time only. `open_channel` prints
+# "<A's channel> <B's channel>" of an OPEN transfer channel on A, or nothing.
+open_channel() {
+  "$VERITASD_BIN" q ibc channel channels --node "http://127.0.0.1:$(rpc_port 0 "$PORT_A")" --output json \
+    | python3 -c '
+import json, sys
+for c in json.load(sys.stdin).get("channels", []):
+    if c["port_id"] == "transfer" and c["state"] == "STATE_OPEN":
+        print(c["channel_id"], c["counterparty"]["channel_or_connection"])
+        break'
 }
-if [ "$(channel_count "$(rpc_port 0 "$PORT_A")")" = 0 ]; then
+CHANNELS="$(open_channel)"
+if [ -z "$CHANNELS" ]; then
   echo "ibc.sh: creating clients, a connection and a transfer channel (takes about a minute)"
   if ! "$HERMES" --config "$CONFIG" create channel --a-chain "$CHAIN_A" --b-chain "$CHAIN_B" \
       --a-port transfer --b-port transfer --new-client-connection --yes >>"$DIR/hermes/setup.log" 2>&1; then
@@ -181,7 +212,10 @@ if [ "$(channel_count "$(rpc_port 0 "$PORT_A")")" = 0 ]; then
     tail -n 20 "$DIR/hermes/setup.log" >&2
     exit 1
   fi
+  CHANNELS="$(open_channel)"
+  [ -n "$CHANNELS" ] || { echo "ibc.sh: no open transfer channel after hermes create channel" >&2; exit 1; }
 fi
+read -r A_CHANNEL B_CHANNEL <<<"$CHANNELS"
 
 if ! alive "$DIR/hermes/hermes.pid"; then
   nohup "$HERMES" --config "$CONFIG" start >>"$DIR/hermes/hermes.log" 2>&1 &
@@ -189,9 +223,9 @@ if ! alive "$DIR/hermes/hermes.pid"; then
 fi
 
 cat >"$DIR/ibc.json" <<JSON
-{"a": "$DIR/a/endpoints.json", "b": "$DIR/b/endpoints.json", "a_channel": "channel-0", "b_channel": "channel-0", "hermes_config": "$CONFIG"}
+{"a": "$DIR/a/endpoints.json", "b": "$DIR/b/endpoints.json", "a_channel": "$A_CHANNEL", "b_channel": "$B_CHANNEL", "hermes_config": "$CONFIG"}
 JSON
-echo "IBC localnet: $CHAIN_A <-> $CHAIN_B over transfer/channel-0, relayed by Hermes ($("$HERMES" version 2>/dev/null | tail -n 1))."
+echo "IBC localnet: $CHAIN_A transfer/$A_CHANNEL <-> $CHAIN_B transfer/$B_CHANNEL, relayed by Hermes ($("$HERMES" version 2>/dev/null | tail -n 1))."
 echo "  $CHAIN_A  rpc http://127.0.0.1:$(rpc_port 0 "$PORT_A")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_A")  home $DIR/a/node0"
 echo "  $CHAIN_B  rpc http://127.0.0.1:$(rpc_port 0 "$PORT_B")  grpc 127.0.0.1:$(grpc_port 0 "$PORT_B")  home $DIR/b/node0"
 echo "  hermes  $HERMES --config $CONFIG   (log $DIR/hermes/hermes.log)"

@@ -40,18 +40,21 @@ mkdir -p "$DIR"; DIR="$(cd "$DIR" && pwd)"; NODE="$DIR/node0"
 
 if [ ! -f "$DIR/localnet.env" ]; then
   rm -rf "$NODE"
-  "$SIMD" init node0 --chain-id "$CHAIN_ID" --home "$NODE" >/dev/null 2>&1
-  "$SIMD" keys add validator --keyring-backend test --home "$NODE" >/dev/null 2>&1
+  LOG="$DIR/setup.log"
+  : >"$LOG"
+  trap 'echo "simd.sh: setting up $CHAIN_ID failed; last lines of $LOG:" >&2; tail -n 15 "$LOG" >&2' ERR
+  "$SIMD" init node0 --chain-id "$CHAIN_ID" --home "$NODE" >>"$LOG" 2>&1
+  "$SIMD" keys add validator --keyring-backend test --home "$NODE" >>"$LOG" 2>&1
   python3 -c 'import json,sys; [print(a["name"], a["mnemonic"]) for a in json.load(open(sys.argv[1]))]' \
     "$ROOT/localnet/accounts.json" | while read -r name mnemonic; do
-    echo "$mnemonic" | "$SIMD" keys add "$name" --recover --keyring-backend test --home "$NODE" >/dev/null 2>&1
+    echo "$mnemonic" | "$SIMD" keys add "$name" --recover --keyring-backend test --home "$NODE" >>"$LOG" 2>&1
   done
   for name in validator $(python3 -c 'import json,sys; print(" ".join(a["name"] for a in json.load(open(sys.argv[1]))))' "$ROOT/localnet/accounts.json"); do
     "$SIMD" genesis add-genesis-account "$("$SIMD" keys show "$name" -a --keyring-backend test --home "$NODE")" \
-      1000000000000stake --home "$NODE"
+      1000000000000stake --home "$NODE" >>"$LOG" 2>&1
   done
-  "$SIMD" genesis gentx validator 100000000stake --chain-id "$CHAIN_ID" --keyring-backend test --home "$NODE" >/dev/null 2>&1
-  "$SIMD" genesis collect-gentxs --home "$NODE" >/dev/null 2>&1
+  "$SIMD" genesis gentx validator 100000000stake --chain-id "$CHAIN_ID" --keyring-backend test --home "$NODE" >>"$LOG" 2>&1
+  "$SIMD" genesis collect-gentxs --home "$NODE" >>"$LOG" 2>&1
   sed -i -e "s|^proxy_app = .*|proxy_app = \"tcp://127.0.0.1:$(abci_port 0 "$BASE_PORT")\"|" \
     -e "s|^laddr = \"tcp://127.0.0.1:26657\"|laddr = \"tcp://127.0.0.1:$(rpc_port 0 "$BASE_PORT")\"|" \
     -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$(p2p_port 0 "$BASE_PORT")\"|" \
@@ -59,6 +62,14 @@ if [ ! -f "$DIR/localnet.env" ]; then
     "$NODE/config/config.toml"
   sed -i -e "s|^address = \"localhost:9090\"|address = \"127.0.0.1:$(grpc_port 0 "$BASE_PORT")\"|" \
     -e 's|^minimum-gas-prices = .*|minimum-gas-prices = "0.0025stake"|' "$NODE/config/app.toml"
+  # simd's defaults would collide with a Veritas node's ports: make sure each edit took.
+  for expected in "laddr = \"tcp://127.0.0.1:$(rpc_port 0 "$BASE_PORT")\"" \
+    "laddr = \"tcp://127.0.0.1:$(p2p_port 0 "$BASE_PORT")\"" 'timeout_commit = "1s"'; do
+    grep -qF "$expected" "$NODE/config/config.toml" || { echo "simd.sh: could not set $expected in config.toml" >&2; exit 1; }
+  done
+  grep -qF "address = \"127.0.0.1:$(grpc_port 0 "$BASE_PORT")\"" "$NODE/config/app.toml" \
+    || { echo "simd.sh: could not set the gRPC address in app.toml" >&2; exit 1; }
+  trap - ERR
   printf 'CHAIN_ID=%s\nBASE_PORT=%s\n' "$CHAIN_ID" "$BASE_PORT" >"$DIR/localnet.env"
 else
   CHAIN_ID="$(read_setting "$DIR" CHAIN_ID)"

@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
     *) echo "up.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$MIN_GAS_PRICES" in *[!0-9a-zA-Z./,:_-]*) echo "up.sh: --minimum-gas-prices looks like 0.0025uvrt" >&2; exit 2 ;; esac
 case "$VALIDATORS" in ''|*[!0-9]*|0) echo "up.sh: --validators must be a positive number" >&2; exit 2 ;; esac
 DIR="${DIR:-$ROOT/localnet/.data/$CHAIN_ID}"
 mkdir -p "$DIR"; DIR="$(cd "$DIR" && pwd)"

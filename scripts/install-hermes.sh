@@ -2,7 +2,7 @@
 # Installs the Hermes relayer Veritas is tested with, unless it is already there:
 #   $HERMES_HOME/bin/hermes   (HERMES_HOME defaults to ~/.cache/veritas/hermes-<version>)
 # Built from crates.io with `cargo install --locked` into its own target dir, so a
-# second run (or a warm CI machine) reuses the binary. A cold build takes 15-25
+# second run (or a warm CI machine) reuses the binary. A cold build takes about 12
 # minutes on two cores. Prints the binary's path on the last line.
 #
 # Pinned to 1.11.0: Hermes 1.12+ (ibc-relayer 0.31+) depends on penumbra-sdk-proof-params,
@@ -13,7 +13,9 @@ HERMES_VERSION="${HERMES_VERSION:-1.11.0}"
 HERMES_HOME="${HERMES_HOME:-$HOME/.cache/veritas/hermes-$HERMES_VERSION}"
 BIN="$HERMES_HOME/bin/hermes"
 
-if [ -x "$BIN" ] && "$BIN" version 2>/dev/null | grep -q "hermes $HERMES_VERSION"; then
+installed=""
+[ -x "$BIN" ] && installed="$("$BIN" version 2>/dev/null || true)"
+if [[ "$installed" == *"hermes $HERMES_VERSION"* ]]; then
   echo "$BIN"
   exit 0
 fi
@@ -24,7 +26,7 @@ if ! command -v protoc >/dev/null; then
     exit 1
   fi
   echo "install-hermes: installing protobuf-compiler" >&2
-  $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq protobuf-compiler >/dev/null
+  $SUDO apt-get update -qq >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq protobuf-compiler >/dev/null
 fi
 echo "install-hermes: building ibc-relayer-cli $HERMES_VERSION into $HERMES_HOME (a cold build takes a while)" >&2
 PROTOC="$(command -v protoc)" CARGO_TARGET_DIR="${HERMES_TARGET_DIR:-$HOME/.cache/veritas/hermes-target}" \

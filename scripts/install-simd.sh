@@ -19,6 +19,7 @@ command -v go >/dev/null || { echo "install-simd: Go is required (https://go.dev
 echo "install-simd: building simd from github.com/cosmos/ibc-go/v8@$IBC_GO_VERSION into $SIMD_HOME" >&2
 src="$(go mod download -json "github.com/cosmos/ibc-go/v8@$IBC_GO_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
 mkdir -p "$SIMD_HOME/bin"
-(cd "$src" && go build -o "$BIN.tmp" ./testing/simapp/simd) >&2
-mv "$BIN.tmp" "$BIN"
+tmp="$(mktemp "$SIMD_HOME/bin/simd.XXXXXX")"
+(cd "$src" && go build -o "$tmp" ./testing/simapp/simd) >&2 || { rm -f "$tmp"; exit 1; }
+mv "$tmp" "$BIN"
 echo "$BIN"

@@ -723,6 +723,10 @@ fn two_chains_connect_and_move_tokens_over_ibc() {
     );
     let heights: Vec<u64> = heights.consensus_state_heights.iter().map(|h| h.revision_height).collect();
     assert!(heights.len() > 3 && heights.windows(2).all(|w| w[0] < w[1]), "oldest first: {heights:?}");
+    assert!(
+        heights.first() < Some(&10) && heights.last() >= Some(&10),
+        "crosses 9 -> 10 (store order differs): {heights:?}"
+    );
     let states: client::QueryConsensusStatesResponse = ask(
         &b,
         "/ibc.core.client.v1.Query/ConsensusStates",
@@ -756,6 +760,64 @@ fn two_chains_connect_and_move_tokens_over_ibc() {
         r.received
     };
     assert!(receipt(1) && !receipt(3));
+    let ack: channel::QueryPacketAcknowledgementResponse = ask(
+        &b,
+        "/ibc.core.channel.v1.Query/PacketAcknowledgement",
+        channel::QueryPacketAcknowledgementRequest {
+            port_id: "transfer".into(),
+            channel_id: CHANNEL.into(),
+            sequence: 1,
+        },
+    );
+    assert_eq!(ack.acknowledgement, b.raw(&format!("acks/ports/transfer/channels/{CHANNEL}/sequences/1")));
+    assert_eq!(ack.acknowledgement.len(), 32);
+    let cleared = a.query(
+        "/ibc.core.channel.v1.Query/PacketCommitment",
+        channel::QueryPacketCommitmentRequest { port_id: "transfer".into(), channel_id: CHANNEL.into(), sequence: 1 }
+            .encode_to_vec(),
+        0,
+        false,
+    );
+    assert!(cleared.code != 0 && cleared.log.contains("NotFound"), "acknowledged, so no commitment: {}", cleared.log);
+    let next_recv: channel::QueryNextSequenceReceiveResponse = ask(
+        &b,
+        "/ibc.core.channel.v1.Query/NextSequenceReceive",
+        channel::QueryNextSequenceReceiveRequest { port_id: "transfer".into(), channel_id: CHANNEL.into() },
+    );
+    assert_eq!(next_recv.next_sequence_receive, 1, "an unordered channel's counter stays at 1");
+    let for_zero = b.query(
+        "/ibc.core.channel.v1.Query/UnreceivedPackets",
+        channel::QueryUnreceivedPacketsRequest {
+            port_id: "transfer".into(),
+            channel_id: CHANNEL.into(),
+            packet_commitment_sequences: vec![0],
+        }
+        .encode_to_vec(),
+        0,
+        false,
+    );
+    assert!(for_zero.code != 0 && for_zero.log.contains("cannot be 0"), "{}", for_zero.log);
+    let no_channel = b.query(
+        "/ibc.core.channel.v1.Query/UnreceivedPackets",
+        channel::QueryUnreceivedPacketsRequest {
+            port_id: "transfer".into(),
+            channel_id: "channel-9".into(),
+            packet_commitment_sequences: vec![1],
+        }
+        .encode_to_vec(),
+        0,
+        false,
+    );
+    assert!(no_channel.code != 0 && no_channel.log.contains("NotFound"), "{}", no_channel.log);
+    let on_connection: connection::QueryConnectionClientStateResponse = ask(
+        &a,
+        "/ibc.core.connection.v1.Query/ConnectionClientState",
+        connection::QueryConnectionClientStateRequest { connection_id: CONNECTION.into() },
+    );
+    assert_eq!(on_connection.identified_client_state.unwrap().client_id, CLIENT);
+    let client_params: client::QueryClientParamsResponse =
+        ask(&a, "/ibc.core.client.v1.Query/ClientParams", client::QueryClientParamsRequest {});
+    assert_eq!(client_params.params.unwrap().allowed_clients, vec!["07-tendermint".to_owned()]);
     use ibc_proto::ibc::applications::transfer::v1 as transfer;
     let escrow: transfer::QueryEscrowAddressResponse = ask(
         &a,
@@ -769,6 +831,16 @@ fn two_chains_connect_and_move_tokens_over_ibc() {
         transfer::QueryDenomHashRequest { trace: "transfer/channel-0/uvrt".into() },
     );
     assert_eq!(format!("ibc/{}", hash.hash), voucher);
+    let bad_trace = b.query(
+        "/ibc.applications.transfer.v1.Query/DenomHash",
+        transfer::QueryDenomHashRequest { trace: "uvrt".into() }.encode_to_vec(),
+        0,
+        false,
+    );
+    assert!(bad_trace.code != 0 && bad_trace.log.contains("not a trace"), "{}", bad_trace.log);
+    let transfer_params: transfer::QueryParamsResponse =
+        ask(&a, "/ibc.applications.transfer.v1.Query/Params", transfer::QueryParamsRequest {});
+    assert_eq!(transfer_params.params, Some(transfer::Params { send_enabled: true, receive_enabled: true }));
     let unknown = b.query(
         "/ibc.applications.transfer.v1.Query/DenomHash",
         transfer::QueryDenomHashRequest { trace: "transfer/channel-9/uvrt".into() }.encode_to_vec(),

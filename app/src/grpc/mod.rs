@@ -26,9 +26,12 @@ use tonic::{Request, Response, Status};
 use crate::query::QueryService;
 use codec::RawCodec;
 
+/// How long a call waits for CometBFT's RPC before giving up.
+pub(crate) const COMETBFT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The gRPC metadata key of a query's height, in requests and responses.
 pub const HEIGHT_HEADER: &str = "x-cosmos-block-height";
-/// Largest request or response message (the Cosmos SDK's default is 4 MiB in, 2^31 out).
+/// Largest request or response message (the Cosmos SDK 0.50 default is 10 MiB in).
 const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;

@@ -12,7 +12,9 @@ use tendermint_rpc::{Client as _, HttpClient};
 /// if CometBFT cannot be reached (its part is then absent, not made up).
 pub async fn complete(cometbft: &HttpClient, answer: bytes::Bytes) -> bytes::Bytes {
     let Ok(mut response) = GetNodeInfoResponse::decode(answer.clone()) else { return answer };
-    let Ok(status) = cometbft.status().await else { return answer };
+    let Ok(Ok(status)) = tokio::time::timeout(super::COMETBFT_TIMEOUT, cometbft.status()).await else {
+        return answer;
+    };
     let info = status.node_info;
     response.default_node_info = Some(DefaultNodeInfo {
         protocol_version: Some(ProtocolVersion {

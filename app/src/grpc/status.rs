@@ -14,6 +14,7 @@ pub fn from_abci(codespace: &str, code: u32, log: &str) -> Status {
     }
     let grpc_code = if codespace == sdk::CODESPACE {
         match code {
+            1 | 39 => Code::Internal,
             6 => Code::Unimplemented,
             7 | 10 | 18 | 26 | 28 => Code::InvalidArgument,
             22 | 38 => Code::NotFound,
@@ -62,6 +63,7 @@ mod tests {
     fn sdk_codes_map_to_grpc_codes() {
         assert_eq!(from_abci("sdk", 26, "height 9 is in the future").code(), Code::InvalidArgument);
         assert_eq!(from_abci("sdk", 6, "unknown query path").code(), Code::Unimplemented);
+        assert_eq!(from_abci("sdk", 1, "corrupt channel").code(), Code::Internal);
         assert_eq!(from_abci("ibc", 5, "client 07-tendermint-9 not found").code(), Code::NotFound);
         let other = from_abci("zkverify", 10, "invalid proof");
         assert_eq!(other.code(), Code::Unknown);

@@ -21,11 +21,16 @@ pub fn answers(path: &str) -> bool {
 }
 
 pub async fn answer(cometbft: &HttpClient, path: &str, data: &[u8]) -> Result<Vec<u8>, Status> {
-    match path {
-        BROADCAST_TX => broadcast(cometbft, data).await,
-        GET_TX => get_tx(cometbft, data).await,
-        other => Err(Status::unimplemented(format!("no handler for {other}"))),
-    }
+    let call = async {
+        match path {
+            BROADCAST_TX => broadcast(cometbft, data).await,
+            GET_TX => get_tx(cometbft, data).await,
+            other => Err(Status::unimplemented(format!("no handler for {other}"))),
+        }
+    };
+    tokio::time::timeout(super::COMETBFT_TIMEOUT, call)
+        .await
+        .unwrap_or_else(|_| Err(Status::deadline_exceeded("CometBFT's RPC did not answer in time")))
 }
 
 fn unavailable(e: tendermint_rpc::Error) -> Status {

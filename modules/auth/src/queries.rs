@@ -38,20 +38,22 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         ACCOUNTS => {
             let page = decode_request::<QueryAccountsRequest>(data)?.pagination.unwrap_or_default();
-            if page.offset > 0 || page.reverse || page.count_total {
-                return Err(sdk::invalid_request("accounts are paged by key and limit only"));
+            if page.reverse {
+                return Err(sdk::invalid_request("reverse pagination is not supported"));
+            }
+            if !page.key.is_empty() && page.offset > 0 {
+                return Err(sdk::invalid_request("either offset or key is expected, got both"));
             }
             let limit = match page.limit {
                 0 => DEFAULT_LIMIT,
                 n => n.min(MAX_LIMIT),
             } as usize;
-            let (accounts, next_key) = accounts_page(&mut kv, &page.key, limit)?;
+            let (accounts, next_key, total) = accounts_page(&mut kv, &page.key, page.offset, limit, page.count_total)?;
             let accounts = accounts
                 .into_iter()
                 .map(|account| Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() })
                 .collect();
-            Ok(QueryAccountsResponse { accounts, pagination: Some(PageResponse { next_key, total: 0 }) }
-                .encode_to_vec())
+            Ok(QueryAccountsResponse { accounts, pagination: Some(PageResponse { next_key, total }) }.encode_to_vec())
         }
         PARAMS => {
             decode_request::<QueryParamsRequest>(data)?;

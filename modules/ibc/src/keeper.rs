@@ -29,13 +29,19 @@ pub struct Params {
     pub max_expected_time_per_block_secs: u64,
     /// How long this chain's validators stay accountable, in seconds: light clients of
     /// Veritas must use it as their unbonding period (the handshake checks it), and
-    /// staking `Params` reports it as `unbonding_time`. Default 21 days.
-    #[serde(default = "default_unbonding_period_secs")]
+    /// staking `Params` reports it as `unbonding_time`. Default 21 days. Left out of the
+    /// stored JSON when it is the default, so params written before this field existed
+    /// (and the genesis app hash of chains that never set it) stay byte for byte the same.
+    #[serde(default = "default_unbonding_period_secs", skip_serializing_if = "is_default_unbonding_period")]
     pub unbonding_period_secs: u64,
 }
 
 fn default_unbonding_period_secs() -> u64 {
     crate::UNBONDING_PERIOD.as_secs()
+}
+
+fn is_default_unbonding_period(secs: &u64) -> bool {
+    *secs == default_unbonding_period_secs()
 }
 
 impl Default for Params {
@@ -127,6 +133,15 @@ mod tests {
             serde_json::from_str(r#"{"historical_entries": 5, "max_expected_time_per_block_secs": 30}"#).unwrap();
         assert_eq!(old.unbonding_period_secs, crate::UNBONDING_PERIOD.as_secs());
         assert!(old.validate().is_ok());
+    }
+
+    #[test]
+    fn default_params_are_stored_as_before_the_unbonding_period_existed() {
+        let stored = serde_json::to_string(&Params::default()).unwrap();
+        assert_eq!(stored, r#"{"historical_entries":10000,"max_expected_time_per_block_secs":30}"#);
+        let custom = Params { unbonding_period_secs: 86_400, ..Params::default() };
+        let round_trip: Params = serde_json::from_str(&serde_json::to_string(&custom).unwrap()).unwrap();
+        assert_eq!(round_trip, custom);
     }
 
     #[test]

@@ -173,6 +173,22 @@ fn identified_channels(kv: &mut impl StoreRead) -> Result<Vec<channel::Identifie
         .collect()
 }
 
+fn next_sequence_recv(kv: &mut impl StoreRead, port: &str, chan: &str) -> Result<u64, Error> {
+    let key = format!("nextSequenceRecv/ports/{port}/channels/{chan}");
+    let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
+    let bytes: [u8; 8] =
+        raw.as_slice().try_into().map_err(|_| sdk::internal("corrupt nextSequenceRecv: not 8 bytes"))?;
+    Ok(u64::from_be_bytes(bytes))
+}
+
+/// Packet sequences start at 1; ibc-go refuses 0 in a query.
+fn reject_sequence_zero(sequences: &[u64]) -> Result<(), Error> {
+    if sequences.contains(&0) {
+        return Err(sdk::invalid_request("packet sequence cannot be 0"));
+    }
+    Ok(())
+}
+
 /// The value under a single packet key, or NotFound naming it.
 fn packet_value(kv: &mut impl StoreRead, kind: &str, port: &str, chan: &str, seq: u64) -> Result<Vec<u8>, Error> {
     let key = format!("{kind}/ports/{port}/channels/{chan}/sequences/{seq}");
@@ -313,8 +329,10 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         CHANNEL_CLIENT_STATE => {
             let r: channel::QueryChannelClientStateRequest = decode_request(data)?;
             let end = channel_end(&mut kv, &r.port_id, &r.channel_id)?;
-            let connection_id = end.connection_hops.first().cloned().unwrap_or_default();
-            let connection = connection_end(&mut kv, &connection_id)?;
+            let connection_id = end.connection_hops.first().ok_or_else(|| {
+                sdk::internal(format!("channel {}/{} has no connection hops", r.port_id, r.channel_id))
+            })?;
+            let connection = connection_end(&mut kv, connection_id)?;
             channel::QueryChannelClientStateResponse {
                 identified_client_state: Some(client_state(&mut kv, &connection.client_id)?),
                 proof: vec![],
@@ -342,11 +360,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         NEXT_SEQUENCE_RECEIVE => {
             let r: channel::QueryNextSequenceReceiveRequest = decode_request(data)?;
-            let key = format!("nextSequenceRecv/ports/{}/channels/{}", r.port_id, r.channel_id);
-            let raw = kv.get(key.as_bytes())?.ok_or_else(|| not_found(key))?;
-            let next_sequence_receive = u64::from_be_bytes(
-                raw.as_slice().try_into().map_err(|_| sdk::internal("corrupt nextSequenceRecv: not 8 bytes"))?,
-            );
+            let next_sequence_receive = next_sequence_recv(&mut kv, &r.port_id, &r.channel_id)?;
             channel::QueryNextSequenceReceiveResponse {
                 next_sequence_receive,
                 proof: vec![],
@@ -370,13 +384,21 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                 .encode_to_vec()
         }
         UNRECEIVED_PACKETS => {
-            // Sequences the counterparty committed that this chain has no receipt for.
+            // Sequences the counterparty committed that this chain has not received: no
+            // receipt on an unordered channel, at or past nextSequenceRecv on an ordered one.
             let r: channel::QueryUnreceivedPacketsRequest = decode_request(data)?;
+            let end = channel_end(&mut kv, &r.port_id, &r.channel_id)?;
+            reject_sequence_zero(&r.packet_commitment_sequences)?;
             let mut sequences = Vec::new();
-            for seq in r.packet_commitment_sequences {
-                let key = format!("receipts/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
-                if kv.get(key.as_bytes())?.is_none() {
-                    sequences.push(seq);
+            if end.ordering == channel::Order::Ordered as i32 {
+                let next = next_sequence_recv(&mut kv, &r.port_id, &r.channel_id)?;
+                sequences.extend(r.packet_commitment_sequences.into_iter().filter(|&seq| seq >= next));
+            } else {
+                for seq in r.packet_commitment_sequences {
+                    let key = format!("receipts/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
+                    if kv.get(key.as_bytes())?.is_none() {
+                        sequences.push(seq);
+                    }
                 }
             }
             channel::QueryUnreceivedPacketsResponse { sequences, height: height(ctx) }.encode_to_vec()
@@ -384,6 +406,8 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         UNRECEIVED_ACKS => {
             // Sequences acknowledged by the counterparty whose commitment is still here.
             let r: channel::QueryUnreceivedAcksRequest = decode_request(data)?;
+            channel_end(&mut kv, &r.port_id, &r.channel_id)?;
+            reject_sequence_zero(&r.packet_ack_sequences)?;
             let mut sequences = Vec::new();
             for seq in r.packet_ack_sequences {
                 let key = format!("commitments/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
@@ -411,6 +435,11 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         DENOM_HASH => {
             let r: transfer::QueryDenomHashRequest = decode_request(data)?;
+            let parsed: ibc::apps::transfer::types::PrefixedDenom =
+                r.trace.parse().map_err(|e| sdk::invalid_request(format!("invalid denom trace {:?}: {e}", r.trace)))?;
+            if parsed.trace_path.is_empty() {
+                return Err(sdk::invalid_request(format!("{:?} is a base denom, not a trace", r.trace)));
+            }
             let hash = crate::denom_hash(&r.trace);
             if IbcKeeper::denom_trace(&mut kv, &hash)?.is_none() {
                 return Err(not_found(format!("denomination trace {}", r.trace)));
@@ -418,11 +447,11 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             transfer::QueryDenomHashResponse { hash }.encode_to_vec()
         }
         ESCROW_ADDRESS => {
+            // As ibc-go: computed from valid identifiers, whether or not the channel exists.
             let r: transfer::QueryEscrowAddressRequest = decode_request(data)?;
-            channel_end(&mut kv, &r.port_id, &r.channel_id)?;
-            let port = r.port_id.parse().map_err(|e| sdk::invalid_request(format!("port {}: {e}", r.port_id)))?;
+            let port = r.port_id.parse().map_err(|e| sdk::invalid_request(format!("port {:?}: {e}", r.port_id)))?;
             let chan =
-                r.channel_id.parse().map_err(|e| sdk::invalid_request(format!("channel {}: {e}", r.channel_id)))?;
+                r.channel_id.parse().map_err(|e| sdk::invalid_request(format!("channel {:?}: {e}", r.channel_id)))?;
             let escrow_address = crate::escrow_address(&port, &chan).to_bech32();
             transfer::QueryEscrowAddressResponse { escrow_address }.encode_to_vec()
         }
