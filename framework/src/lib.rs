@@ -18,6 +18,7 @@ mod events;
 mod gas;
 mod module;
 mod module_set;
+pub mod pagination;
 
 pub use address::{Address, BECH32_PREFIX};
 pub use coins::{parse_amount, validate_denom, Coin, Coins};

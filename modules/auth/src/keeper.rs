@@ -7,7 +7,7 @@ use crate::Params;
 /// Private: holding the key is what makes this keeper the only door to `auth` state.
 const STORE_KEY: StoreKey = StoreKey::new("auth");
 
-const ACCOUNT_PREFIX: &[u8] = b"acc/";
+pub(crate) const ACCOUNT_PREFIX: &[u8] = b"acc/";
 const NEXT_NUMBER_KEY: &[u8] = b"next_account_number";
 const PARAMS_KEY: &[u8] = b"params";
 
@@ -108,33 +108,8 @@ pub(crate) fn all_accounts(kv: &mut impl StoreRead) -> Result<Vec<BaseAccount>, 
         .collect()
 }
 
-/// One page of accounts in store order: from the account whose key suffix (address
-/// bytes) is `start` (or after skipping `offset` accounts), up to `limit`, the suffix of
-/// the next one when more remain, and the number of accounts if `count_total`.
-pub(crate) fn accounts_page(
-    kv: &mut impl StoreRead,
-    start: &[u8],
-    offset: u64,
-    limit: usize,
-    count_total: bool,
-) -> Result<(Vec<BaseAccount>, Vec<u8>, u64), Error> {
-    let from = (!start.is_empty()).then(|| [ACCOUNT_PREFIX, start].concat());
-    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
-    let wanted = skip.saturating_add(limit).saturating_add(1);
-    let mut entries = kv.scan(ACCOUNT_PREFIX, from.as_deref(), wanted)?;
-    let mut entries: Vec<_> = entries.drain(skip.min(entries.len())..).collect();
-    let next_key = if entries.len() > limit {
-        entries.truncate(limit + 1);
-        entries.pop().map(|(key, _)| key[ACCOUNT_PREFIX.len()..].to_vec()).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let accounts = entries
-        .iter()
-        .map(|(_, raw)| BaseAccount::decode(raw.as_slice()).map_err(|e| sdk::internal(format!("corrupt account: {e}"))))
-        .collect::<Result<_, _>>()?;
-    let total = if count_total { kv.scan_all(ACCOUNT_PREFIX)?.len() as u64 } else { 0 };
-    Ok((accounts, next_key, total))
+pub(crate) fn decode_account(raw: &[u8]) -> Result<BaseAccount, Error> {
+    BaseAccount::decode(raw).map_err(|e| sdk::internal(format!("corrupt account: {e}")))
 }
 
 fn read_u64(kv: &mut impl StoreRead, key: &[u8]) -> Result<Option<u64>, Error> {

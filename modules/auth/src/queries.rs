@@ -5,19 +5,16 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::{
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::Any;
 use prost::Message;
+use veritas_framework::pagination::{self, Page};
 use veritas_framework::{decode_request, sdk, Address, Error, QueryContext};
 
-use crate::keeper::{accounts_page, read_account, read_params, AccountKeeper};
+use crate::keeper::{decode_account, read_account, read_params, AccountKeeper, ACCOUNT_PREFIX};
 use crate::BASE_ACCOUNT_TYPE_URL;
 
 pub const ACCOUNT: &str = "/cosmos.auth.v1beta1.Query/Account";
 pub const ACCOUNTS: &str = "/cosmos.auth.v1beta1.Query/Accounts";
 pub const PARAMS: &str = "/cosmos.auth.v1beta1.Query/Params";
 pub const PATHS: &[&str] = &[ACCOUNT, ACCOUNTS, PARAMS];
-
-/// Page size when the request names none, and the most one page holds.
-const DEFAULT_LIMIT: u64 = 100;
-const MAX_LIMIT: u64 = 1000;
 
 pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&AccountKeeper::store_key());
@@ -38,22 +35,24 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         ACCOUNTS => {
             let page = decode_request::<QueryAccountsRequest>(data)?.pagination.unwrap_or_default();
-            if page.reverse {
-                return Err(sdk::invalid_request("reverse pagination is not supported"));
-            }
-            if !page.key.is_empty() && page.offset > 0 {
-                return Err(sdk::invalid_request("either offset or key is expected, got both"));
-            }
-            let limit = match page.limit {
-                0 => DEFAULT_LIMIT,
-                n => n.min(MAX_LIMIT),
-            } as usize;
-            let (accounts, next_key, total) = accounts_page(&mut kv, &page.key, page.offset, limit, page.count_total)?;
-            let accounts = accounts
-                .into_iter()
-                .map(|account| Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() })
-                .collect();
-            Ok(QueryAccountsResponse { accounts, pagination: Some(PageResponse { next_key, total }) }.encode_to_vec())
+            let request = Page {
+                key: page.key,
+                offset: page.offset,
+                limit: page.limit,
+                count_total: page.count_total,
+                reverse: page.reverse,
+            };
+            let found = pagination::paginate(&mut kv, ACCOUNT_PREFIX, &request)?;
+            let accounts = found
+                .entries
+                .iter()
+                .map(|(_, raw)| {
+                    let account = decode_account(raw)?;
+                    Ok(Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() })
+                })
+                .collect::<Result<_, Error>>()?;
+            let pagination = PageResponse { next_key: found.next_key, total: found.total };
+            Ok(QueryAccountsResponse { accounts, pagination: Some(pagination) }.encode_to_vec())
         }
         PARAMS => {
             decode_request::<QueryParamsRequest>(data)?;

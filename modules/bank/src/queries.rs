@@ -2,6 +2,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::*;
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
+use veritas_framework::pagination::{self, Page};
 use veritas_framework::{decode_request, sdk, validate_denom, Address, Error, QueryContext, StoreRead};
 
 use crate::keeper::{
@@ -19,9 +20,6 @@ pub const DENOMS_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
 pub const PARAMS: &str = "/cosmos.bank.v1beta1.Query/Params";
 pub const PATHS: &[&str] =
     &[BALANCE, ALL_BALANCES, SPENDABLE_BALANCES, TOTAL_SUPPLY, SUPPLY_OF, DENOM_METADATA, DENOMS_METADATA, PARAMS];
-
-const DEFAULT_LIMIT: u64 = 100;
-const MAX_LIMIT: u64 = 1000;
 
 fn coin(denom: &str, amount: u128) -> ProtoCoin {
     ProtoCoin { denom: denom.to_owned(), amount: amount.to_string() }
@@ -107,54 +105,26 @@ fn balances_page(
     Ok((balances, pagination))
 }
 
-/// Cosmos-style pagination over the entries under `prefix`: by `key` (the suffix to
-/// start at) or by `offset`, `limit` entries (default 100, at most 1000), with
-/// `next_key` set when more remain. Returns (suffix as text, value) pairs.
+/// Cosmos-style pagination (the framework's) with `PageRequest` in and `PageResponse`
+/// out; key suffixes as text (denoms).
 fn paginate(
     kv: &mut impl StoreRead,
     prefix: &[u8],
     page: Option<PageRequest>,
 ) -> Result<(Vec<(String, Vec<u8>)>, Option<PageResponse>), Error> {
     let page = page.unwrap_or_default();
-    if page.reverse {
-        return Err(sdk::invalid_request("reverse pagination is not supported"));
-    }
-    if !page.key.is_empty() && page.offset > 0 {
-        return Err(sdk::invalid_request("either offset or key is expected, got both"));
-    }
-    let limit = match page.limit {
-        0 => DEFAULT_LIMIT,
-        n => n.min(MAX_LIMIT),
-    } as usize;
-    // A page key names the first entry to return.
-    let mut start: Option<Vec<u8>> = (!page.key.is_empty()).then(|| [prefix, page.key.as_slice()].concat());
-    let mut skipped = 0u64;
-    let mut out = Vec::new();
-    let mut next_key = Vec::new();
-    let mut total = 0u64;
-    loop {
-        let batch = kv.scan(prefix, start.as_deref(), 256)?;
-        let Some((last, _)) = batch.last() else { break };
-        start = Some([last.as_slice(), &[0]].concat());
-        for (key, value) in batch {
-            total += 1;
-            if skipped < page.offset {
-                skipped += 1;
-                continue;
-            }
-            let suffix = &key[prefix.len()..];
-            if out.len() == limit {
-                if next_key.is_empty() {
-                    next_key = suffix.to_vec();
-                }
-                if !page.count_total {
-                    return Ok((out, Some(PageResponse { next_key, total: 0 })));
-                }
-                continue;
-            }
-            out.push((String::from_utf8_lossy(suffix).into_owned(), value));
-        }
-    }
-    let total = if page.count_total { total } else { 0 };
-    Ok((out, Some(PageResponse { next_key, total })))
+    let request = Page {
+        key: page.key,
+        offset: page.offset,
+        limit: page.limit,
+        count_total: page.count_total,
+        reverse: page.reverse,
+    };
+    let found = pagination::paginate(kv, prefix, &request)?;
+    let entries = found
+        .entries
+        .into_iter()
+        .map(|(suffix, value)| (String::from_utf8_lossy(&suffix).into_owned(), value))
+        .collect();
+    Ok((entries, Some(PageResponse { next_key: found.next_key, total: found.total })))
 }

@@ -1,5 +1,6 @@
 //! gRPC-style queries (`/veritas.zkverify.v1.Query/...`), protobuf in and out.
 use prost::Message;
+use veritas_framework::pagination::{self, Page};
 use veritas_framework::{decode_request, sdk, Error, QueryContext};
 use veritas_proto::zkverify::v1 as pb;
 
@@ -12,9 +13,6 @@ pub const VERIFYING_KEYS: &str = "/veritas.zkverify.v1.Query/VerifyingKeys";
 pub const VERIFIED_PROOF: &str = "/veritas.zkverify.v1.Query/VerifiedProof";
 pub const PARAMS: &str = "/veritas.zkverify.v1.Query/Params";
 pub const PATHS: &[&str] = &[VERIFYING_KEY, VERIFYING_KEYS, VERIFIED_PROOF, PARAMS];
-
-const DEFAULT_LIMIT: u64 = 100;
-const MAX_LIMIT: u64 = 1000;
 
 pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&ZkKeeper::store_key());
@@ -30,18 +28,9 @@ pub fn answer(keeper: &ZkKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]
         VERIFYING_KEYS => {
             let r: pb::QueryVerifyingKeysRequest = decode_request(data)?;
             let page = r.pagination.unwrap_or_default();
-            let limit = match page.limit {
-                0 => DEFAULT_LIMIT,
-                n => n.min(MAX_LIMIT),
-            } as usize;
-            let start = (!page.key.is_empty()).then(|| [VK_PREFIX, &page.key].concat());
-            let mut entries = kv.scan(VK_PREFIX, start.as_deref(), limit + 1)?;
-            let next_key = if entries.len() > limit {
-                let next = entries.pop().expect("limit + 1 entries");
-                next.0[VK_PREFIX.len()..].to_vec()
-            } else {
-                Vec::new()
-            };
+            let request = Page { key: page.key, limit: page.limit, ..Page::default() };
+            let found = pagination::paginate(&mut kv, VK_PREFIX, &request)?;
+            let (entries, next_key) = (found.entries, found.next_key);
             let verifying_keys = entries
                 .iter()
                 .map(|(_, raw)| {
