@@ -1,6 +1,8 @@
 //! Cosmos-style pagination over the entries under a store prefix, shared by every
 //! module's list queries (`cosmos.base.query.v1beta1.PageRequest` semantics).
 
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
+
 use crate::{sdk, Error, StoreRead};
 
 /// Entries in a page when the request names no limit.
@@ -20,6 +22,12 @@ pub struct Page {
     pub reverse: bool,
 }
 
+impl From<PageRequest> for Page {
+    fn from(r: PageRequest) -> Self {
+        Self { key: r.key, offset: r.offset, limit: r.limit, count_total: r.count_total, reverse: r.reverse }
+    }
+}
+
 /// One page: `(key suffix, value)` entries in key order, the suffix to ask for next
 /// (empty at the end), and the number of entries when `count_total` was asked (else 0).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +35,13 @@ pub struct PageOf {
     pub entries: Vec<(Vec<u8>, Vec<u8>)>,
     pub next_key: Vec<u8>,
     pub total: u64,
+}
+
+impl PageOf {
+    /// The `PageResponse` that goes with this page.
+    pub fn response(&self) -> PageResponse {
+        PageResponse { next_key: self.next_key.clone(), total: self.total }
+    }
 }
 
 /// Reads one page of the entries under `prefix`.

@@ -2,7 +2,6 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::{
     QueryAccountRequest, QueryAccountResponse, QueryAccountsRequest, QueryAccountsResponse, QueryParamsRequest,
     QueryParamsResponse,
 };
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 use veritas_framework::pagination::{self, Page};
@@ -35,13 +34,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         ACCOUNTS => {
             let page = decode_request::<QueryAccountsRequest>(data)?.pagination.unwrap_or_default();
-            let request = Page {
-                key: page.key,
-                offset: page.offset,
-                limit: page.limit,
-                count_total: page.count_total,
-                reverse: page.reverse,
-            };
+            let request = Page::from(page);
             let found = pagination::paginate(&mut kv, ACCOUNT_PREFIX, &request)?;
             let accounts = found
                 .entries
@@ -51,8 +44,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                     Ok(Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: account.encode_to_vec() })
                 })
                 .collect::<Result<_, Error>>()?;
-            let pagination = PageResponse { next_key: found.next_key, total: found.total };
-            Ok(QueryAccountsResponse { accounts, pagination: Some(pagination) }.encode_to_vec())
+            Ok(QueryAccountsResponse { accounts, pagination: Some(found.response()) }.encode_to_vec())
         }
         PARAMS => {
             decode_request::<QueryParamsRequest>(data)?;

@@ -112,19 +112,12 @@ fn paginate(
     prefix: &[u8],
     page: Option<PageRequest>,
 ) -> Result<(Vec<(String, Vec<u8>)>, Option<PageResponse>), Error> {
-    let page = page.unwrap_or_default();
-    let request = Page {
-        key: page.key,
-        offset: page.offset,
-        limit: page.limit,
-        count_total: page.count_total,
-        reverse: page.reverse,
-    };
-    let found = pagination::paginate(kv, prefix, &request)?;
+    let found = pagination::paginate(kv, prefix, &Page::from(page.unwrap_or_default()))?;
+    let response = found.response();
     let entries = found
         .entries
         .into_iter()
         .map(|(suffix, value)| (String::from_utf8_lossy(&suffix).into_owned(), value))
         .collect();
-    Ok((entries, Some(PageResponse { next_key: found.next_key, total: found.total })))
+    Ok((entries, Some(response)))
 }
