@@ -165,7 +165,7 @@ enabled = false
 
 [mode.packets]
 enabled = true
-clear_interval = 20
+clear_interval = 10
 clear_on_start = true
 tx_confirmation = true
 
@@ -201,7 +201,7 @@ import json, sys
 for c in json.load(sys.stdin).get("channels", []):
     if c["port_id"] == "transfer" and c["state"] == "STATE_OPEN":
         print(c["channel_id"], c["counterparty"]["channel_or_connection"])
-        break'
+        break' || true
 }
 CHANNELS="$(open_channel)"
 if [ -z "$CHANNELS" ]; then
@@ -218,8 +218,19 @@ fi
 read -r A_CHANNEL B_CHANNEL <<<"$CHANNELS"
 
 if ! alive "$DIR/hermes/hermes.pid"; then
-  nohup "$HERMES" --config "$CONFIG" start >>"$DIR/hermes/hermes.log" 2>&1 &
+  LOG="$DIR/hermes/hermes.log"
+  before=0
+  [ -f "$LOG" ] && before="$(wc -l <"$LOG")"
+  nohup "$HERMES" --config "$CONFIG" start >>"$LOG" 2>&1 &
   echo $! >"$DIR/hermes/hermes.pid"
+  # Return once Hermes relays (its workers spawned, events subscribed).
+  for _ in $(seq 240); do
+    tail -n "+$((before + 1))" "$LOG" | grep -q "Hermes has started" && break
+    alive "$DIR/hermes/hermes.pid" || { echo "ibc.sh: hermes start exited; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
+    sleep 0.5
+  done
+  tail -n "+$((before + 1))" "$LOG" | grep -q "Hermes has started" \
+    || { echo "ibc.sh: hermes did not start within 120 s; see $LOG" >&2; exit 1; }
 fi
 
 cat >"$DIR/ibc.json" <<JSON

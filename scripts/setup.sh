@@ -4,8 +4,9 @@
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
 #   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
-#   - the Hermes relayer, pinned (scripts/install-hermes.sh; cached after its first build)
-#   - ibc-go's simd, pinned, the Cosmos SDK counterparty of the IBC tests (scripts/install-simd.sh)
+#   - with --ibc: the Hermes relayer and ibc-go's simd, pinned (scripts/install-hermes.sh,
+#     scripts/install-simd.sh; cached after their first build; scripts/test.sh and
+#     localnet/ibc.sh install them when missing)
 #   - veritasd, release build, into $CARGO_TARGET_DIR/release/veritasd
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,12 +35,18 @@ else
   echo "setup: npm not found; the CosmJS and snarkjs end-to-end tests need Node.js 20 and npm" >&2
 fi
 
-HERMES="$(bash scripts/install-hermes.sh | tail -n 1)"
-echo "setup: hermes is $HERMES"
-SIMD="$(bash scripts/install-simd.sh | tail -n 1)"
-echo "setup: simd is $SIMD"
+BUILD=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --ibc)
+      echo "setup: hermes is $(bash scripts/install-hermes.sh | tail -n 1)"
+      echo "setup: simd is $(bash scripts/install-simd.sh | tail -n 1)" ;;
+    *) echo "setup: unknown argument $arg (use --no-build, --ibc)" >&2; exit 2 ;;
+  esac
+done
 
-if [ "${1:-}" != "--no-build" ]; then
+if [ "$BUILD" = 1 ]; then
   echo "setup: building veritasd (release) into $CARGO_TARGET_DIR"
   cargo build --release --locked -p veritas-app
   echo "setup: veritasd is $VERITASD"

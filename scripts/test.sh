@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit, store (real RocksDB), CLI and end-to-end (real cometbft).
+# Runs every test: unit, store (real RocksDB), CLI and end-to-end (real cometbft,
+# CosmJS, snarkjs, Hermes, ibc-go's simd).
 # Everything builds with the release profile, so dependencies compile once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +8,11 @@ cd "$(dirname "$0")/.."
 
 command -v cometbft >/dev/null || { echo "test: cometbft missing; run scripts/setup.sh" >&2; exit 1; }
 export COMETBFT_BIN="$(command -v cometbft)"
+# The IBC end-to-end tests relay with Hermes, against Veritas and ibc-go's simd
+# (built once, then cached; a cold Hermes build takes about 12 minutes).
+HERMES_BIN="$(bash scripts/install-hermes.sh | tail -n 1)"
+SIMD_BIN="$(bash scripts/install-simd.sh | tail -n 1)"
+export HERMES_BIN SIMD_BIN
 
 cargo fmt --all -- --check
 cargo build --release --locked --workspace --all-targets

@@ -26,7 +26,7 @@ fn hermes_relays_ics20_between_two_veritas_chains() {
     let sent = ok_json(&a.transfer("alice", &a_channel, BOB, "1000uvrt", &[]));
     assert_eq!(sent["code"], 0, "{sent}");
     let trace = format!("transfer/{b_channel}/uvrt");
-    wait_for(Duration::from_secs(90), "the voucher's trace on B", || b.has_trace(&trace).then_some(()));
+    wait_for(Duration::from_secs(180), "the voucher's trace on B", || b.has_trace(&trace).then_some(()));
     let voucher = format!("ibc/{}", veritas_ibc::denom_hash(&trace));
     let listed = b.query(&["q", "ibc-transfer", "denom-traces"]);
     assert!(listed["denom_traces"].as_array().unwrap().iter().any(|t| t["denom"] == voucher.as_str()), "{listed}");

@@ -40,10 +40,32 @@ pub struct IbcNet {
     pub facts: Value,
 }
 
+/// Two base ports for localnet/ibc.sh whose node ports (P+6..=P+9) are free, in
+/// 10000-19999: below the kernel's ephemeral range, and apart from the 20000+ range the
+/// localnet test picks from, so IBC tests can run beside other tests.
+fn free_base_ports() -> (u16, u16) {
+    let mut seed = u64::from(std::process::id())
+        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let mut next = || loop {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let base = 10_000 + ((seed >> 33) % 999) as u16 * 10;
+        if (base + 6..=base + 9).all(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()) {
+            return base;
+        }
+    };
+    let a = next();
+    let b = std::iter::repeat_with(&mut next).find(|&b| b != a).unwrap();
+    (a, b)
+}
+
 impl IbcNet {
     pub fn start(extra: &[&str]) -> IbcNet {
         let mut net = IbcNet { dir: tempfile::tempdir().unwrap(), hermes: hermes(), facts: Value::Null };
-        let out = net.script(extra);
+        let (a, b) = free_base_ports();
+        let (a, b) = (a.to_string(), b.to_string());
+        let mut args = vec!["--base-ports", a.as_str(), b.as_str()];
+        args.extend(extra);
+        let out = net.script(&args);
         assert!(
             out.status.success(),
             "ibc.sh failed:\n{}{}",
@@ -103,6 +125,15 @@ impl IbcNet {
 impl Drop for IbcNet {
     fn drop(&mut self) {
         let _ = self.script(&["--down"]);
+        if std::thread::panicking() {
+            // What Hermes saw is the first thing to read when a relay test fails.
+            let log = std::fs::read_to_string(self.dir.path().join("hermes/hermes.log")).unwrap_or_default();
+            let lines: Vec<&str> = log.lines().filter(|l| !l.contains(" INFO ")).collect();
+            eprintln!("--- hermes.log, warnings and errors (last 60) ---");
+            for line in &lines[lines.len().saturating_sub(60)..] {
+                eprintln!("{}", line.chars().take(600).collect::<String>());
+            }
+        }
     }
 }
 
@@ -184,7 +215,7 @@ impl Chain {
     }
 
     pub fn wait_balance(&self, address: &str, denom: &str, expected: u128, what: &str) {
-        wait_for(Duration::from_secs(90), what, || (self.balance(address, denom) == expected).then_some(()));
+        wait_for(Duration::from_secs(180), what, || (self.balance(address, denom) == expected).then_some(()));
     }
 }
 
