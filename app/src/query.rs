@@ -19,6 +19,9 @@ pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
 
 /// ABCI proof op type of a Veritas (jmt) ICS-23 commitment proof.
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
+/// How often a latest-state query is tried again after meeting a commit.
+const MAX_LATEST_RETRIES: usize = 5;
+
 /// The app's protocol version, reported in Info.
 pub const APP_PROTOCOL_VERSION: u64 = 1;
 
@@ -67,7 +70,21 @@ impl QueryService {
     }
 
     pub fn query(&self, request: RequestQuery) -> ResponseQuery {
-        match self.answer(&request) {
+        // Ordered scans (list queries) read the latest version only: a query for the
+        // latest state that fails while a block commits is answered again at the new
+        // latest version. Queries only read, so a second try is always safe.
+        let mut result = self.answer(&request);
+        for _ in 0..MAX_LATEST_RETRIES {
+            if result.is_ok() || request.height != 0 {
+                break;
+            }
+            let before = self.storage.latest_version();
+            result = self.answer(&request);
+            if result.is_err() && self.storage.latest_version() == before {
+                break; // a real failure, not a race with a commit
+            }
+        }
+        match result {
             Ok(response) => response,
             Err(err) => ResponseQuery {
                 code: err.code(),

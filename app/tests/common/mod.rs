@@ -38,6 +38,12 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// `N` distinct free ports (all held until every one is chosen, so none repeats).
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<TcpListener> = (0..N).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
+    std::array::from_fn(|i| held[i].local_addr().unwrap().port())
+}
+
 /// A child process killed (SIGKILL) when dropped, with its output in a log file.
 pub struct Proc {
     pub child: Child,
@@ -150,7 +156,7 @@ impl Node {
     pub fn init(chain_id: &str) -> Node {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
-        let (abci_port, rpc_port, p2p_port, grpc_port) = (free_port(), free_port(), free_port(), free_port());
+        let [abci_port, rpc_port, p2p_port, grpc_port] = free_ports();
         let out = Command::new(VERITASD)
             .args(["init", "e2e-node", "--chain-id", chain_id, "--home"])
             .arg(&home)
@@ -236,8 +242,29 @@ impl Node {
         });
     }
 
+    /// Waits for `height`; on a timeout, fails with the tail of every log in the node's dir.
     pub fn wait_height(&self, height: u64, timeout: Duration) -> u64 {
-        wait_for(timeout, &format!("height {height}"), || latest_height(self.rpc_port).filter(|h| *h >= height))
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(h) = latest_height(self.rpc_port).filter(|h| *h >= height) {
+                return h;
+            }
+            if Instant::now() > deadline {
+                let mut logs = String::new();
+                for entry in std::fs::read_dir(self.dir.path()).unwrap().flatten() {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "log") {
+                        let text = std::fs::read_to_string(&path).unwrap_or_default();
+                        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                        logs += &format!("--- {} ---\n", path.display());
+                        logs += &tail.into_iter().rev().collect::<Vec<_>>().join("\n");
+                        logs += "\n";
+                    }
+                }
+                panic!("timed out after {timeout:?} waiting for height {height}\n{logs}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 }
 
