@@ -44,6 +44,19 @@ fn main() {
         writeln!(out, "    ({name:?}, {version:?}, {checksum:?}),").unwrap();
     }
     out.push_str("];\n");
+    // The compiler, reported where Go apps report `go version`.
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let version = std::process::Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "/// `rustc --version` of the compiler that built this binary.\npub const RUSTC_VERSION: &str = {version:?};"
+    )
+    .unwrap();
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("build_deps.rs");
     std::fs::write(dest, out).unwrap();
 }

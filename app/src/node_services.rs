@@ -61,7 +61,7 @@ pub fn version_info(consensus_version: Option<&str>) -> VersionInfo {
         version: env!("CARGO_PKG_VERSION").into(),
         git_commit: String::new(),
         build_tags: String::new(),
-        go_version: String::new(),
+        go_version: RUSTC_VERSION.into(),
         build_deps,
         cosmos_sdk_version: String::new(),
     }

@@ -187,6 +187,7 @@ fn grpc_answers_from_the_same_handlers_as_abci() {
         let version = info.application_version.unwrap();
         assert_eq!(version.app_name, "veritasd");
         assert_eq!(version.version, env!("CARGO_PKG_VERSION"));
+        assert!(version.go_version.starts_with("rustc 1."), "the compiler: {:?}", version.go_version);
         let dep = |path: &str| version.build_deps.iter().find(|m| m.path == path).map(|m| m.version.clone());
         let locked = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
         let ibc_version = locked
