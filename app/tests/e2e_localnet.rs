@@ -104,6 +104,7 @@ fn four_validators_agree_under_load_and_faults() {
     let out = load.wait_with_output().unwrap();
     assert!(out.status.success(), "loadgen failed: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    eprintln!("loadgen: {report}");
     // Transactions sent to node2 while it was down fail, and so do the later ones of
     // the same accounts (their sequence is then ahead); the rest must land.
     let committed_ok = report["committed_by_code"]["0"].as_u64().unwrap_or(0);

@@ -155,20 +155,25 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
     let mut rejected: BTreeMap<String, u64> = BTreeMap::new();
     runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
+        // Accounts with a transaction in flight: the next one of the same account waits,
+        // so a slow answer cannot let a later sequence overtake an earlier one.
+        let mut busy = std::collections::BTreeSet::new();
         for (i, raw) in txs.into_iter().enumerate() {
             if args.rate > 0.0 {
                 let due = started + Duration::from_secs_f64(i as f64 / args.rate);
                 tokio::time::sleep_until(due.into()).await;
             }
-            while set.len() >= in_flight {
-                collect(set.join_next().await, &mut submitted_at, &mut rejected);
+            let account = i % args.accounts;
+            while set.len() >= in_flight || (busy.contains(&account) && !set.is_empty()) {
+                collect(set.join_next().await, &mut busy, &mut submitted_at, &mut rejected);
             }
             // Each account always uses the same node, so its transactions stay in order.
-            let rpc = rpcs[(i % args.accounts) % rpcs.len()].clone();
-            set.spawn(async move { (Instant::now(), rpc.broadcast_tx_sync(raw).await) });
+            let rpc = rpcs[account % rpcs.len()].clone();
+            busy.insert(account);
+            set.spawn(async move { (account, Instant::now(), rpc.broadcast_tx_sync(raw).await) });
         }
         while let Some(done) = set.join_next().await {
-            collect(Some(done), &mut submitted_at, &mut rejected);
+            collect(Some(done), &mut busy, &mut submitted_at, &mut rejected);
         }
     });
     let submit_secs = started.elapsed().as_secs_f64();
@@ -233,21 +238,27 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-type Broadcast = (Instant, Result<tendermint_rpc::endpoint::broadcast::tx_sync::Response, tendermint_rpc::Error>);
+/// `(account index, sent at, CometBFT's answer)` of one broadcast.
+type Broadcast =
+    (usize, Instant, Result<tendermint_rpc::endpoint::broadcast::tx_sync::Response, tendermint_rpc::Error>);
 
 fn collect(
     done: Option<Result<Broadcast, tokio::task::JoinError>>,
+    busy: &mut std::collections::BTreeSet<usize>,
     submitted_at: &mut HashMap<String, Instant>,
     rejected: &mut BTreeMap<String, u64>,
 ) {
+    if let Some(Ok((account, _, _))) = &done {
+        busy.remove(account);
+    }
     match done {
-        Some(Ok((at, Ok(response)))) if response.code.is_ok() => {
+        Some(Ok((_, at, Ok(response)))) if response.code.is_ok() => {
             submitted_at.insert(response.hash.to_string(), at);
         }
-        Some(Ok((_, Ok(response)))) => {
+        Some(Ok((_, _, Ok(response)))) => {
             *rejected.entry(format!("{}/{}", response.codespace, response.code.value())).or_default() += 1;
         }
-        Some(Ok((_, Err(e)))) => {
+        Some(Ok((_, _, Err(e)))) => {
             let text = e.detail().to_string();
             let reason = if text.contains("mempool is full") {
                 "mempool is full".to_owned()
