@@ -73,17 +73,16 @@ impl QueryService {
         // Ordered scans (list queries) read the latest version only: a query for the
         // latest state that fails while a block commits is answered again at the new
         // latest version. Queries only read, so a second try is always safe.
-        let mut result = self.answer(&request);
-        for _ in 0..MAX_LATEST_RETRIES {
-            if result.is_ok() || request.height != 0 {
-                break;
-            }
+        let mut attempts = 0;
+        let result = loop {
             let before = self.storage.latest_version();
-            result = self.answer(&request);
-            if result.is_err() && self.storage.latest_version() == before {
-                break; // a real failure, not a race with a commit
+            let result = self.answer(&request);
+            attempts += 1;
+            let raced = request.height == 0 && self.storage.latest_version() != before;
+            if result.is_ok() || !raced || attempts > MAX_LATEST_RETRIES {
+                break result;
             }
-        }
+        };
         match result {
             Ok(response) => response,
             Err(err) => ResponseQuery {

@@ -81,7 +81,8 @@ fn grpc_answers_from_the_same_handlers_as_abci() {
         )
         .await
         .unwrap();
-        assert!(h1 >= 2, "answers carry their height, got {h1}");
+        // CometBFT reports a block before the app has committed it, so this may be 1.
+        assert!(h1 >= 1, "answers carry their height, got {h1}");
         let any = account.account.unwrap();
         assert_eq!(any.type_url, "/cosmos.auth.v1beta1.BaseAccount");
         let base = auth::BaseAccount::decode(any.value.as_slice()).unwrap();

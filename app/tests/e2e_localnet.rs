@@ -27,21 +27,6 @@ fn ok(out: std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A base port with 40 free ports above it, below the kernel's ephemeral range (32768+)
-/// so outgoing connections cannot take them while the nodes start.
-fn free_base_port() -> u16 {
-    let mut seed = std::process::id() as u64
-        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-    for _ in 0..100 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let base = 20000 + ((seed >> 33) % 1200) as u16 * 10;
-        if (base..base + 40).all(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()) {
-            return base;
-        }
-    }
-    panic!("no free port range");
-}
-
 /// The raw answer of `node` to a Balance query at `height`.
 fn balance_at(rpc_port: u16, address: &str, height: u64) -> String {
     let data = hex::encode(QueryBalanceRequest { address: address.into(), denom: "uvrt".into() }.encode_to_vec());
@@ -56,7 +41,8 @@ fn four_validators_agree_under_load_and_faults() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().unwrap();
     let dir_s = dir.path().to_str().unwrap().to_owned();
-    let base = free_base_port();
+    // 40 free ports (4 nodes × 10) in 20000-31999, below the ephemeral range.
+    let base = free_port_block(20_000, 1200, 40);
     let rpc_of = |i: u16| base + 10 * i + 7;
     // Stops the nodes whatever happens below, even if up.sh itself fails half-way.
     let guard = DownOnDrop { root: root.clone(), dir: dir_s.clone() };

@@ -41,20 +41,11 @@ pub struct IbcNet {
 }
 
 /// Two base ports for localnet/ibc.sh whose node ports (P+6..=P+9) are free, in
-/// 10000-19999: below the kernel's ephemeral range, and apart from the 20000+ range the
-/// localnet test picks from, so IBC tests can run beside other tests.
+/// 10000-19999: apart from the 20000+ range the localnet test picks from, so IBC tests
+/// can run beside other tests.
 fn free_base_ports() -> (u16, u16) {
-    let mut seed = u64::from(std::process::id())
-        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-    let mut next = || loop {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let base = 10_000 + ((seed >> 33) % 999) as u16 * 10;
-        if (base + 6..=base + 9).all(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()) {
-            return base;
-        }
-    };
-    let a = next();
-    let b = std::iter::repeat_with(&mut next).find(|&b| b != a).unwrap();
+    let a = super::free_port_block(10_000, 999, 10);
+    let b = std::iter::repeat_with(|| super::free_port_block(10_000, 999, 10)).find(|&b| b != a).unwrap();
     (a, b)
 }
 

@@ -38,6 +38,22 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A base port `P` in `from..from + 10 * slots` (a multiple of 10 above `from`) with
+/// `P..P + width` all free, chosen at random so concurrent tests rarely collide. Stay
+/// below 32768, the kernel's ephemeral range, which outgoing connections may take.
+pub fn free_port_block(from: u16, slots: u16, width: u16) -> u16 {
+    let mut seed = u64::from(std::process::id())
+        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    for _ in 0..200 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let base = from + ((seed >> 33) % u64::from(slots)) as u16 * 10;
+        if (base..base + width).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
+            return base;
+        }
+    }
+    panic!("no free block of {width} ports from {from}");
+}
+
 /// `N` distinct free ports (all held until every one is chosen, so none repeats).
 pub fn free_ports<const N: usize>() -> [u16; N] {
     let held: Vec<TcpListener> = (0..N).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
