@@ -2,9 +2,11 @@
 # Starts a local Veritas chain in the background: veritasd + cometbft per validator.
 #
 #   localnet/up.sh [--validators N] [--chain-id ID] [--dir DIR] [--base-port P] [--minimum-gas-prices G]
+#                  [--consensus-min-gas-prices C]
 #
 # Defaults: 4 validators, chain id veritas-local-1, DIR localnet/.data/<chain-id>, P 26650,
-# G empty (app.toml's minimum_gas_prices of every node, e.g. 0.0025uvrt).
+# G empty (app.toml's minimum_gas_prices of every node, e.g. 0.0025uvrt), C 0.001uvrt (the
+# genesis auth param min_gas_prices: every tx in a block pays at least this; "" for none).
 # Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI), P+10i+9 (gRPC);
 # with the default P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
 # and imported into node0's test keyring. Logs and pids live under DIR/node<i>/.
@@ -20,6 +22,8 @@ CHAIN_ID="veritas-local-1"
 DIR=""
 BASE_PORT=26650
 MIN_GAS_PRICES=""
+# The chain's consensus minimum (genesis auth param min_gas_prices): every tx in a block pays it.
+CONSENSUS_MIN_GAS_PRICES="0.001uvrt"
 while [ $# -gt 0 ]; do
   case "$1" in
     --validators) VALIDATORS="$2"; shift 2 ;;
@@ -27,6 +31,7 @@ while [ $# -gt 0 ]; do
     --dir) DIR="$2"; shift 2 ;;
     --base-port) BASE_PORT="$2"; shift 2 ;;
     --minimum-gas-prices) MIN_GAS_PRICES="$2"; shift 2 ;;
+    --consensus-min-gas-prices) CONSENSUS_MIN_GAS_PRICES="$2"; shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "up.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -69,6 +74,13 @@ PY
     echo "$mnemonic" | "$VERITASD" keys add "$name" --recover --keyring-backend test --home "$DIR/node0" >/dev/null
   done <"$DIR/accounts.tsv"
   rm -f "$DIR/accounts.tsv"
+  python3 - "$DIR/node0/cometbft/config/genesis.json" "$CONSENSUS_MIN_GAS_PRICES" <<'PY'
+import json, sys
+path, prices = sys.argv[1], sys.argv[2]
+genesis = json.load(open(path))
+genesis["app_state"]["auth"]["params"]["min_gas_prices"] = prices
+json.dump(genesis, open(path, "w"), indent=2)
+PY
   "$VERITASD" genesis validate --home "$DIR/node0" >/dev/null
   peers=()
   for i in $(seq 0 $((VALIDATORS - 1))); do

@@ -17,7 +17,7 @@ use tendermint_proto::v0_38::abci::{
 use crate::fatal::fatal;
 use crate::mempool::Mempool;
 use crate::node::Node;
-use crate::proposal;
+use crate::proposal::ProposalRules;
 use crate::query::QueryService;
 
 #[derive(Clone)]
@@ -25,17 +25,12 @@ pub struct AbciApp {
     node: Arc<Mutex<Node>>,
     mempool: Arc<Mempool>,
     queries: Arc<QueryService>,
-    max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
+    proposals: Arc<ProposalRules>,
 }
 
 impl AbciApp {
-    pub fn new(
-        node: Node,
-        mempool: Arc<Mempool>,
-        queries: Arc<QueryService>,
-        max_block_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
-    ) -> Self {
-        Self { node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))), mempool, queries, max_block_bytes }
+    pub fn new(node: Node, mempool: Arc<Mempool>, queries: Arc<QueryService>, proposals: Arc<ProposalRules>) -> Self {
+        Self { node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))), mempool, queries, proposals }
     }
 
     fn node(&self) -> MutexGuard<'_, Node> {
@@ -65,18 +60,16 @@ impl Application for AbciApp {
     }
 
     fn prepare_proposal(&self, request: RequestPrepareProposal) -> ResponsePrepareProposal {
-        ResponsePrepareProposal { txs: proposal::select_txs(request.txs, request.max_tx_bytes) }
+        ResponsePrepareProposal { txs: self.proposals.prepare(request.txs, request.max_tx_bytes) }
     }
 
     fn process_proposal(&self, request: RequestProcessProposal) -> ResponseProcessProposal {
-        let status = if proposal::within_block_limit(&request.txs, (self.max_block_bytes)()) {
-            ProposalStatus::Accept
-        } else {
-            tracing::warn!(
-                height = request.height,
-                "rejecting a proposal whose transactions exceed the block size limit"
-            );
-            ProposalStatus::Reject
+        let status = match self.proposals.process(&request.txs) {
+            None => ProposalStatus::Accept,
+            Some(reason) => {
+                tracing::warn!(height = request.height, "rejecting the proposal: {reason}");
+                ProposalStatus::Reject
+            }
         };
         ResponseProcessProposal { status: status as i32 }
     }

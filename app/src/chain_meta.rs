@@ -7,6 +7,7 @@ use veritas_store::Storage;
 const CHAIN_ID: &[u8] = b"chain/chain_id";
 const INITIAL_HEIGHT: &[u8] = b"chain/initial_height";
 const MAX_BLOCK_BYTES: &[u8] = b"chain/max_block_bytes";
+const MAX_GAS: &[u8] = b"chain/max_gas";
 const LAST_BLOCK_TIME: &[u8] = b"chain/last_block_time";
 
 /// The aux entry recording the time of the block being committed.
@@ -37,6 +38,9 @@ pub struct ChainMeta {
     pub initial_height: u64,
     /// `block.max_bytes` from genesis consensus params; `None` for unlimited.
     pub max_block_bytes: Option<u64>,
+    /// `block.max_gas` from genesis consensus params; `None` for unlimited (-1 or 0, as in
+    /// the Cosmos SDK, which meters blocks only for a positive limit).
+    pub max_gas: Option<u64>,
 }
 
 impl ChainMeta {
@@ -54,6 +58,7 @@ impl ChainMeta {
             chain_id: String::from_utf8(chain_id).map_err(|_| anyhow::anyhow!("corrupt chain id"))?,
             initial_height: read_u64(INITIAL_HEIGHT)?.ok_or_else(|| anyhow::anyhow!("missing initial height"))?,
             max_block_bytes: read_u64(MAX_BLOCK_BYTES)?,
+            max_gas: read_u64(MAX_GAS)?,
         }))
     }
 
@@ -63,6 +68,7 @@ impl ChainMeta {
             (CHAIN_ID.to_vec(), Some(self.chain_id.as_bytes().to_vec())),
             (INITIAL_HEIGHT.to_vec(), Some(self.initial_height.to_be_bytes().to_vec())),
             (MAX_BLOCK_BYTES.to_vec(), self.max_block_bytes.map(|b| b.to_be_bytes().to_vec())),
+            (MAX_GAS.to_vec(), self.max_gas.map(|g| g.to_be_bytes().to_vec())),
         ]
     }
 

@@ -13,6 +13,13 @@ pub struct AppConfig {
     pub abci_address: String,
     /// Minimum gas prices this node accepts in CheckTx, e.g. `"0.025uvrt"` (empty: none).
     pub minimum_gas_prices: String,
+    /// Gas cap of one Simulate query (the Cosmos SDK's `query-gas-limit`); over it the
+    /// simulation fails out of gas.
+    #[serde(default = "default_query_gas_limit")]
+    pub query_gas_limit: u64,
+    /// Queries (ABCI and gRPC) answered at once; others wait up to 30 s for a turn.
+    #[serde(default = "crate::query::default_query_concurrency")]
+    pub query_concurrency: usize,
     pub log: LogConfig,
     pub pruning: PruningConfig,
     pub grpc: GrpcConfig,
@@ -55,11 +62,17 @@ fn enabled() -> bool {
     true
 }
 
+fn default_query_gas_limit() -> u64 {
+    crate::query::DEFAULT_QUERY_GAS_LIMIT
+}
+
 impl Default for AppConfig {
     fn default() -> Self {
         Self {
             abci_address: "127.0.0.1:26658".into(),
             minimum_gas_prices: String::new(),
+            query_gas_limit: default_query_gas_limit(),
+            query_concurrency: crate::query::default_query_concurrency(),
             log: LogConfig { format: LogFormat::Plain, level: "info".into() },
             // The Cosmos SDK's default window.
             pruning: PruningConfig { keep_recent: 362_880 },
@@ -94,7 +107,10 @@ impl AppConfig {
             .address
             .parse::<std::net::SocketAddr>()
             .with_context(|| format!("grpc.address {:?} is not host:port", self.grpc.address))?;
-        parse_gas_prices(&self.minimum_gas_prices)?;
+        anyhow::ensure!(self.query_gas_limit > 0, "query_gas_limit must be positive");
+        anyhow::ensure!(self.query_concurrency > 0, "query_concurrency must be positive");
+        veritas_framework::GasPrices::parse(&self.minimum_gas_prices)
+            .map_err(|e| anyhow::anyhow!("minimum_gas_prices: {}", e.log()))?;
         Ok(())
     }
 }
@@ -116,40 +132,6 @@ pub fn cometbft_rpc_url(config_toml: &Path) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("rpc.laddr {laddr:?} in {} is not tcp://host:port", config_toml.display()))?;
     let host_port = host_port.replace("0.0.0.0", "127.0.0.1");
     Ok(format!("http://{host_port}"))
-}
-
-/// A decimal amount per unit of gas in one denom, kept as an exact fraction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GasPrice {
-    /// The amount scaled by 10^`decimals`.
-    pub scaled_amount: u128,
-    pub decimals: u32,
-    pub denom: String,
-}
-
-/// Parses `"0.025uvrt,1ibc/ABC"`; empty means no minimum.
-pub fn parse_gas_prices(text: &str) -> anyhow::Result<Vec<GasPrice>> {
-    let mut prices = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let split = part
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| anyhow::anyhow!("gas price {part:?} has no denom (expected e.g. 0.025uvrt)"))?;
-        let (amount, denom) = part.split_at(split);
-        let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
-        if int.is_empty() || frac.contains('.') || frac.len() > 18 {
-            anyhow::bail!("gas price {part:?} has a malformed amount");
-        }
-        if !denom.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            || !denom.chars().all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c))
-        {
-            anyhow::bail!("gas price {part:?} has an invalid denom {denom:?}");
-        }
-        let scaled_amount = format!("{int}{frac}")
-            .parse::<u128>()
-            .map_err(|_| anyhow::anyhow!("gas price {part:?} is out of range"))?;
-        prices.push(GasPrice { scaled_amount, decimals: frac.len() as u32, denom: denom.to_owned() });
-    }
-    Ok(prices)
 }
 
 #[cfg(test)]
@@ -194,16 +176,5 @@ mod tests {
         assert_eq!(cometbft_rpc_url(&path).unwrap(), "http://127.0.0.1:26657");
         std::fs::write(&path, "[rpc]\nladdr = \"unix:///tmp/x.sock\"\n").unwrap();
         assert!(cometbft_rpc_url(&path).is_err());
-    }
-
-    #[test]
-    fn gas_prices_parse_exactly() {
-        let prices = parse_gas_prices("0.025uvrt, 2ibc/AB12").unwrap();
-        assert_eq!(prices[0], GasPrice { scaled_amount: 25, decimals: 3, denom: "uvrt".into() });
-        assert_eq!(prices[1], GasPrice { scaled_amount: 2, decimals: 0, denom: "ibc/AB12".into() });
-        assert!(parse_gas_prices("").unwrap().is_empty());
-        for bad in ["uvrt", "0.1.2uvrt", "1", ".5uvrt", "1 uvrt x"] {
-            assert!(parse_gas_prices(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -10,13 +10,15 @@ use std::sync::{Arc, OnceLock};
 use tendermint_proto::v0_38::abci::{
     ExecTxResult, RequestFinalizeBlock, RequestInitChain, ResponseCommit, ResponseFinalizeBlock, ResponseInitChain,
 };
-use veritas_framework::{BlockInfo, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Timestamp};
+use veritas_framework::{
+    panics, BlockGasMeter, BlockInfo, Context, Error, Event, ExecMode, GasMeter, Module, ModuleSet, Timestamp,
+};
 use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
 
 use crate::chain_meta::ChainMeta;
 use crate::fatal::fatal;
 use crate::mempool::Mempool;
-use crate::tx::TxEnv;
+use crate::tx::{TxEnv, TxOutcome};
 
 /// Consensus-connection state. One instance, behind a mutex, per process.
 pub struct Node {
@@ -32,6 +34,8 @@ pub struct Node {
     prepared: Option<PreparedCommit>,
     /// The app hash InitChain returned (block 1's header carries it).
     genesis_app_hash: Option<Vec<u8>>,
+    /// Gas the last finalized block's transactions used (reported at Commit).
+    block_gas_used: u64,
 }
 
 impl Node {
@@ -46,6 +50,7 @@ impl Node {
             genesis_writes: None,
             prepared: None,
             genesis_app_hash: None,
+            block_gas_used: 0,
         }
     }
 
@@ -63,13 +68,11 @@ impl Node {
             ));
         }
         let initial_height = u64::try_from(request.initial_height).unwrap_or(1).max(1);
-        let max_block_bytes = request
-            .consensus_params
-            .as_ref()
-            .and_then(|p| p.block.as_ref())
-            .and_then(|b| u64::try_from(b.max_bytes).ok())
-            .filter(|&b| b > 0);
-        let meta = ChainMeta { chain_id: request.chain_id.clone(), initial_height, max_block_bytes };
+        let block_params = request.consensus_params.as_ref().and_then(|p| p.block.as_ref());
+        let positive = |n: i64| u64::try_from(n).ok().filter(|&n| n > 0);
+        let max_block_bytes = block_params.and_then(|b| positive(b.max_bytes));
+        let max_gas = block_params.and_then(|b| positive(b.max_gas));
+        let meta = ChainMeta { chain_id: request.chain_id.clone(), initial_height, max_block_bytes, max_gas };
         if let Some(known) = self.meta.get() {
             if known.chain_id != meta.chain_id {
                 fatal(format!(
@@ -147,14 +150,22 @@ impl Node {
         }
 
         let mut block_events = Vec::new();
-        run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.begin_block(ctx));
+        run_hooks(&self.modules, &block, &mut state, &mut block_events, "begin block", |m, ctx| m.begin_block(ctx));
+        let mut block_gas = BlockGasMeter::new(meta.max_gas);
         let tx_results: Vec<ExecTxResult> = prepared_txs
             .into_iter()
             .map(|checked| {
-                self.env.execute(&mut state, &block, ExecMode::Finalize, checked, &preverified).into_exec_result()
+                if let Ok(tx) = &checked {
+                    if let Err(err) = block_gas.admit(tx.gas_limit) {
+                        return TxOutcome::failed(&err, tx.gas_limit, 0, Vec::new()).into_exec_result();
+                    }
+                }
+                let outcome = self.env.execute(&mut state, &block, ExecMode::Finalize, checked, &preverified);
+                block_gas.consume(outcome.gas_used);
+                outcome.into_exec_result()
             })
             .collect();
-        run_hook(&block, &mut state, &mut block_events, |ctx| self.modules.end_block(ctx));
+        run_hooks(&self.modules, &block, &mut state, &mut block_events, "end block", |m, ctx| m.end_block(ctx));
 
         let executed_at = started.elapsed();
         let mut aux = if self.storage.latest_version().is_none() { meta.aux_entries() } else { Vec::new() };
@@ -167,6 +178,8 @@ impl Node {
         tracing::debug!(
             height,
             txs = tx_results.len(),
+            block_gas_used = block_gas.used(),
+            block_max_gas = ?block_gas.limit(),
             preverified_signatures = preverified.len(),
             verify_ms = verified_at.as_millis() as u64,
             execute_ms = (executed_at - verified_at).as_millis() as u64,
@@ -175,6 +188,7 @@ impl Node {
             "finalized block"
         );
         self.prepared = Some(prepared);
+        self.block_gas_used = block_gas.used();
         ResponseFinalizeBlock {
             events: block_events.into_iter().map(Into::into).collect(),
             tx_results,
@@ -192,6 +206,8 @@ impl Node {
         if let Some(meta) = self.meta.get() {
             tracing::info!(
                 height = meta.height_of(version),
+                block_gas_used = self.block_gas_used,
+                block_max_gas = ?meta.max_gas,
                 write_ms = started.elapsed().as_millis() as u64,
                 "committed block"
             );
@@ -204,18 +220,43 @@ impl Node {
     }
 }
 
-/// Runs a begin/end block hook with unmetered gas; a hook failure is a bug that
-/// would make this node diverge, so it stops the node.
-fn run_hook(
+/// Runs one block hook of every module, in module order, each in its own overlay with
+/// unmetered gas. A panicking hook is contained: its writes and events are dropped, an
+/// ERROR is logged, and the block goes on (every validator does the same). A hook that
+/// returns an error is a bug that would make this node diverge, so it stops the node.
+fn run_hooks(
+    modules: &ModuleSet,
     block: &BlockInfo,
     state: &mut Overlay<veritas_store::StateView>,
     events: &mut Vec<Event>,
-    hook: impl FnOnce(&mut Context<'_>) -> Result<(), Error>,
+    stage: &str,
+    hook: impl Fn(&dyn Module, &mut Context<'_>) -> Result<(), Error>,
 ) {
-    let mut gas = GasMeter::infinite();
-    let mut ctx = Context::new(block, ExecMode::Finalize, &mut gas, events, state);
-    if let Err(e) = hook(&mut ctx) {
-        fatal(format!("block hook failed at height {}: {e}", block.height));
+    for module in modules.modules() {
+        let mut hook_state = Overlay::new(&*state);
+        let mut hook_events = Vec::new();
+        let mut gas = GasMeter::infinite();
+        let result = panics::contain(|| {
+            let mut ctx = Context::new(block, ExecMode::Finalize, &mut gas, &mut hook_events, &mut hook_state);
+            hook(module, &mut ctx)
+        });
+        match result {
+            Ok(()) => {
+                let writes = hook_state.into_writes();
+                state.apply(writes);
+                events.extend(hook_events);
+            }
+            Err(err) if panics::is_panic(&err) => {
+                tracing::error!(
+                    height = block.height,
+                    module = module.name(),
+                    stage,
+                    "block hook panicked, its writes are dropped: {}",
+                    err.log()
+                );
+            }
+            Err(err) => fatal(format!("{stage} of {} failed at height {}: {err}", module.name(), block.height)),
+        }
     }
 }
 

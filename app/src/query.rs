@@ -8,11 +8,11 @@ use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse, T
 use prost::Message;
 use tendermint_proto::v0_38::abci::{RequestInfo, RequestQuery, ResponseInfo, ResponseQuery};
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
-use veritas_framework::{sdk, BlockInfo, Error, ExecMode, QueryContext};
+use veritas_framework::{sdk, BlockInfo, Error, QueryContext};
 use veritas_store::{Overlay, Storage, Version};
 
 use crate::chain_meta::ChainMeta;
-use crate::tx::{PreverifiedSignatures, TxEnv};
+use crate::tx::TxEnv;
 
 /// gRPC path of the transaction simulation service (used by `fee: "auto"` and `--gas auto`).
 pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
@@ -25,17 +25,73 @@ const MAX_LATEST_RETRIES: usize = 5;
 /// The app's protocol version, reported in Info.
 pub const APP_PROTOCOL_VERSION: u64 = 1;
 
+/// Bounds on the work queries may cause (app.toml `query_gas_limit`, `query_concurrency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryLimits {
+    /// Gas cap of one Simulate.
+    pub simulate_gas_cap: u64,
+    /// Queries answered at once; the others wait (see [`QUERY_WAIT`]).
+    pub concurrency: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self { simulate_gas_cap: DEFAULT_QUERY_GAS_LIMIT, concurrency: default_query_concurrency() }
+    }
+}
+
+/// The default Simulate gas cap: a quarter of a default block's `max_gas`.
+pub const DEFAULT_QUERY_GAS_LIMIT: u64 = 50_000_000;
+
+/// The default number of queries answered at once: one per core, at least two.
+pub fn default_query_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).max(2)
+}
+
+/// How long a query waits for a turn before it is refused.
+pub const QUERY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct QueryService {
     storage: Storage,
     env: Arc<TxEnv>,
     meta: Arc<OnceLock<ChainMeta>>,
+    limits: QueryLimits,
+    /// Queries being answered now, against `limits.concurrency`.
+    running: (Mutex<usize>, std::sync::Condvar),
     /// CometBFT's version from its last Info request, reported by `GetNodeInfo`.
     consensus_version: Mutex<Option<String>>,
 }
 
 impl QueryService {
     pub fn new(storage: Storage, env: Arc<TxEnv>, meta: Arc<OnceLock<ChainMeta>>) -> Self {
-        Self { storage, env, meta, consensus_version: Mutex::new(None) }
+        Self {
+            storage,
+            env,
+            meta,
+            limits: QueryLimits::default(),
+            running: (Mutex::new(0), std::sync::Condvar::new()),
+            consensus_version: Mutex::new(None),
+        }
+    }
+
+    /// Replaces the default [`QueryLimits`].
+    pub fn with_limits(mut self, limits: QueryLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Waits for one of `limits.concurrency` turns; `None` after [`QUERY_WAIT`].
+    fn turn(&self) -> Option<QueryTurn<'_>> {
+        let (count, freed) = &self.running;
+        let guard = count.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut guard, timeout) = freed
+            .wait_timeout_while(guard, QUERY_WAIT, |n| *n >= self.limits.concurrency.max(1))
+            .unwrap_or_else(|e| e.into_inner());
+        if timeout.timed_out() && *guard >= self.limits.concurrency.max(1) {
+            return None;
+        }
+        *guard += 1;
+        Some(QueryTurn(self))
     }
 
     pub fn info(&self, request: RequestInfo) -> ResponseInfo {
@@ -70,13 +126,28 @@ impl QueryService {
     }
 
     pub fn query(&self, request: RequestQuery) -> ResponseQuery {
+        let Some(_turn) = self.turn() else {
+            let busy = sdk::internal(format!(
+                "the node is answering {} queries already and none finished within {}s; try again later",
+                self.limits.concurrency,
+                QUERY_WAIT.as_secs()
+            ));
+            return error_response(&busy, request.height);
+        };
         // Ordered scans (list queries) read the latest version only: a query for the
         // latest state that fails while a block commits is answered again at the new
         // latest version. Queries only read, so a second try is always safe.
         let mut attempts = 0;
         let result = loop {
             let before = self.storage.latest_version();
-            let result = self.answer(&request);
+            // A panic while answering is contained as this query's error (code 111222).
+            let result = veritas_framework::panics::contain(|| self.answer(&request));
+            if let Err(err) = &result {
+                if veritas_framework::panics::is_panic(err) {
+                    tracing::error!(path = %request.path, "query panicked: {}", err.log());
+                    break result;
+                }
+            }
             attempts += 1;
             let raced = request.height == 0 && self.storage.latest_version() != before;
             if result.is_ok() || !raced || attempts > MAX_LATEST_RETRIES {
@@ -85,13 +156,7 @@ impl QueryService {
         };
         match result {
             Ok(response) => response,
-            Err(err) => ResponseQuery {
-                code: err.code(),
-                codespace: err.codespace().to_owned(),
-                log: err.log().to_owned(),
-                height: request.height,
-                ..Default::default()
-            },
+            Err(err) => error_response(&err, request.height),
         }
     }
 
@@ -195,7 +260,7 @@ impl QueryService {
             chain_id: meta.chain_id.clone(),
             ..Default::default()
         };
-        let outcome = self.env.run(&mut state, &block, ExecMode::Simulate, &raw, &PreverifiedSignatures::default());
+        let outcome = self.env.simulate(&mut state, &block, &raw, self.limits.simulate_gas_cap);
         if !outcome.is_ok() {
             return Err(Error::new(outcome.codespace, outcome.code, outcome.log));
         }
@@ -244,5 +309,26 @@ impl QueryService {
             )));
         }
         Ok((meta, version))
+    }
+}
+
+/// One query's turn; frees it when dropped.
+struct QueryTurn<'a>(&'a QueryService);
+
+impl Drop for QueryTurn<'_> {
+    fn drop(&mut self) {
+        let (count, freed) = &self.0.running;
+        *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        freed.notify_one();
+    }
+}
+
+fn error_response(err: &Error, height: i64) -> ResponseQuery {
+    ResponseQuery {
+        code: err.code(),
+        codespace: err.codespace().to_owned(),
+        log: err.log().to_owned(),
+        height,
+        ..Default::default()
     }
 }

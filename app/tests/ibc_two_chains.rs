@@ -7,6 +7,8 @@
 
 #![allow(deprecated)] // ibc-go still sends the deprecated previous_*_id fields (empty)
 
+mod common;
+
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -848,4 +850,29 @@ fn two_chains_connect_and_move_tokens_over_ibc() {
         false,
     );
     assert!(unknown.code != 0 && unknown.log.contains("NotFound"), "{}", unknown.log);
+}
+
+/// The transaction that made ibc-rs panic (a header of height 0), put in a block by a
+/// proposer: it fails with an `ibc` code, and the chain goes on from the same state on
+/// every node.
+#[test]
+fn a_header_of_height_zero_in_a_block_fails_its_tx_and_the_chain_goes_on() {
+    let clock = Rc::new(Cell::new(GENESIS_SECONDS));
+    let stranger = key(9);
+    let mut host = Chain::start("host-1", &[&stranger.address], &clock);
+    let mut twin = Chain::start("host-1", &[&stranger.address], &Rc::new(Cell::new(GENESIS_SECONDS)));
+    let msgs = common::evil::create_client_then_update_at_height_zero(
+        &stranger.address.to_bech32(),
+        0,
+        clock.get() + BLOCK_SECONDS,
+    );
+    let account = host.account(&stranger.address);
+    let raw = veritas_app::cli::sign_tx(&stranger.signing, &account, "host-1", msgs, "", 5_000_000, "").unwrap();
+    let results = host.block(vec![raw.clone()]);
+    assert_eq!((results[0].codespace.as_str(), results[0].code), ("ibc", 9), "{}", results[0].log);
+    assert!(results[0].log.contains("height must be positive"), "{}", results[0].log);
+    twin.block(vec![raw]);
+    assert_eq!(host.app_hashes, twin.app_hashes, "every node reaches the same state");
+    host.block(vec![]);
+    assert_eq!(host.height, 3);
 }

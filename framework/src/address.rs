@@ -62,10 +62,14 @@ impl Address {
         Self { bytes, bech32 }
     }
 
-    /// Parses `veritas1...`; any other prefix, a bad checksum or an empty address fails.
+    /// Parses `veritas1...` as canonical bech32 (BIP-173, as the Cosmos SDK): any other
+    /// prefix, a bech32m checksum, mixed case, characters outside the alphabet or
+    /// trailing text, a bad checksum or an empty address fails. Upper case is accepted,
+    /// as the SDK accepts it, and the address is kept and shown in lower case.
     pub fn from_bech32(text: &str) -> Result<Self, Error> {
-        let (hrp, data) =
-            bech32::decode(text).map_err(|e| sdk::invalid_address(format!("invalid address {text:?}: {e}")))?;
+        let checked = bech32::primitives::decode::CheckedHrpstring::new::<bech32::Bech32>(text)
+            .map_err(|e| sdk::invalid_address(format!("invalid address {text:?}: {e}")))?;
+        let (hrp, data) = (checked.hrp(), checked.byte_iter().collect::<Vec<u8>>());
         if !hrp.as_str().eq_ignore_ascii_case(BECH32_PREFIX) {
             return Err(sdk::invalid_address(format!(
                 "invalid address {text:?}: prefix must be {BECH32_PREFIX}, not {}",
@@ -131,6 +135,24 @@ mod tests {
         broken.pop();
         broken.push(if text.ends_with('q') { 'p' } else { 'q' });
         assert_eq!(Address::from_bech32(&broken).unwrap_err().code(), 7);
+    }
+
+    #[test]
+    fn only_canonical_bech32_is_an_address() {
+        let addr = Address::from_bytes(&[9u8; 20]).unwrap();
+        let text = addr.to_bech32();
+        let hrp = bech32::Hrp::parse(BECH32_PREFIX).unwrap();
+        let bech32m = bech32::encode::<bech32::Bech32m>(hrp, &[9u8; 20]).unwrap();
+        assert!(Address::from_bech32(&bech32m).is_err(), "bech32m is another checksum");
+        let mixed = format!("{}{}", &text[..10].to_uppercase(), &text[10..]);
+        assert!(Address::from_bech32(&mixed).is_err(), "mixed case");
+        for junk in [format!("{text} "), format!(" {text}"), format!("{text}x"), format!("{text}\0")] {
+            assert!(Address::from_bech32(&junk).is_err(), "{junk:?}");
+        }
+        assert!(Address::from_bech32("veritas1").is_err());
+        assert!(Address::from_bech32("").is_err());
+        let upper = Address::from_bech32(&text.to_uppercase()).unwrap();
+        assert_eq!(upper.as_bech32(), text, "kept in lower case");
     }
 
     #[test]

@@ -111,5 +111,10 @@ pub mod sdk {
         /// The operation is not supported (yet, or at all).
         not_supported = 37;
         invalid_gas_limit = 41;
+        /// A panic contained at a transaction, query or hook boundary (the SDK's `ErrPanic`).
+        panicked = 111222;
     }
+
+    /// The code of [`panicked`], as the Cosmos SDK numbers its `ErrPanic`.
+    pub const PANIC_CODE: u32 = 111222;
 }

@@ -64,9 +64,61 @@ impl GasMeter {
     }
 }
 
+/// The gas of a whole block against consensus `block.max_gas` (the Cosmos SDK's block gas
+/// meter): a transaction runs only if its gas limit still fits, and what it used counts.
+/// Proposals whose gas limits add up to more are rejected before execution, so in an
+/// accepted block this never refuses a transaction; it guards replays and old blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockGasMeter {
+    limit: Option<u64>,
+    used: u64,
+}
+
+impl BlockGasMeter {
+    pub fn new(limit: Option<u64>) -> Self {
+        Self { limit, used: 0 }
+    }
+
+    /// Gas used by the block's transactions so far.
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
+    pub fn limit(&self) -> Option<u64> {
+        self.limit
+    }
+
+    /// Whether a transaction with `gas_limit` may still run; out of gas if not.
+    pub fn admit(&self, gas_limit: u64) -> Result<(), Error> {
+        match self.limit {
+            Some(limit) if self.used.saturating_add(gas_limit) > limit => Err(sdk::out_of_gas(format!(
+                "out of gas in location: block gas meter; the block has used {} of block.max_gas {limit}, the tx wants {gas_limit}",
+                self.used
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn consume(&mut self, gas_used: u64) {
+        self.used = self.used.saturating_add(gas_used);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_block_meter_admits_what_fits_and_counts_what_was_used() {
+        let mut block = BlockGasMeter::new(Some(1000));
+        block.admit(1000).unwrap();
+        block.consume(400);
+        block.admit(600).unwrap();
+        let err = block.admit(601).unwrap_err();
+        assert_eq!(err.code(), 11);
+        assert!(err.log().contains("block gas meter"), "{}", err.log());
+        BlockGasMeter::new(None).admit(u64::MAX).unwrap();
+    }
 
     #[test]
     fn out_of_gas_is_reported_with_location() {

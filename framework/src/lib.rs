@@ -16,9 +16,11 @@ mod context;
 mod error;
 mod events;
 mod gas;
+mod gas_prices;
 mod module;
 mod module_set;
 pub mod pagination;
+pub mod panics;
 
 pub use address::{Address, BECH32_PREFIX};
 pub use coins::{parse_amount, validate_denom, Coin, Coins};
@@ -27,7 +29,8 @@ pub use context::{
 };
 pub use error::{decode_request, sdk, Error};
 pub use events::{Event, EventAttribute};
-pub use gas::{GasMeter, KvGasConfig, KV_GAS};
+pub use gas::{BlockGasMeter, GasMeter, KvGasConfig, KV_GAS};
+pub use gas_prices::{GasPrice, GasPrices};
 pub use module::{Module, Msg, MsgResponse};
 pub use module_set::ModuleSet;
 

@@ -112,11 +112,18 @@ fn edit_cometbft_config(path: &Path, args: &InitArgs) -> anyhow::Result<()> {
     std::fs::write(path, doc.to_string()).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// `block.max_gas` of a new chain: 1,000 transactions at the CLI's default 200,000 gas.
+pub const DEFAULT_MAX_GAS: u64 = 200_000_000;
+
 fn write_genesis(path: &Path, chain_id: &str) -> anyhow::Result<()> {
     let mut genesis = crate::cli::genesis::read_genesis(path)?;
     genesis["chain_id"] = chain_id.into();
     genesis["initial_height"] = "1".into();
     genesis["app_state"] = module_set().default_genesis();
+    // A finite block gas limit: proposals whose gas limits add up to more are rejected,
+    // so no block can hold more work than validators agreed to do (see
+    // docs/architecture.md, "Limits and failure containment").
+    genesis["consensus_params"]["block"]["max_gas"] = DEFAULT_MAX_GAS.to_string().into();
     crate::cli::genesis::validate(&genesis)?;
     let text = serde_json::to_string_pretty(&genesis)?;
     std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))

@@ -12,6 +12,7 @@ use crate::home::Home;
 use crate::mempool::Mempool;
 use crate::modules::tx_env;
 use crate::node::Node;
+use crate::proposal::ProposalRules;
 use crate::query::QueryService;
 use veritas_store::{Storage, StorageConfig};
 
@@ -58,11 +59,12 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     })?;
     drop(listener_check);
 
-    let storage_for_limit = meta.clone();
-    let max_block_bytes = Arc::new(move || storage_for_limit.get().and_then(|m: &ChainMeta| m.max_block_bytes));
+    let proposals = Arc::new(ProposalRules::new(storage.clone(), env.clone(), meta.clone()));
     let node = Node::new(storage.clone(), env.clone(), meta.clone());
     let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
-    let queries = Arc::new(QueryService::new(storage.clone(), env, meta.clone()));
+    let limits =
+        crate::query::QueryLimits { simulate_gas_cap: config.query_gas_limit, concurrency: config.query_concurrency };
+    let queries = Arc::new(QueryService::new(storage.clone(), env, meta.clone()).with_limits(limits));
     if config.grpc.enable {
         let address = config.grpc.address.parse().context("grpc.address")?;
         let cometbft_rpc = match crate::config::cometbft_rpc_url(&home.cometbft_config()) {
@@ -74,7 +76,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         };
         crate::grpc::spawn(address, queries.clone(), cometbft_rpc)?;
     }
-    let app = AbciApp::new(node, mempool, queries, max_block_bytes);
+    let app = AbciApp::new(node, mempool, queries, proposals);
 
     let server = tendermint_abci::ServerBuilder::default()
         .bind(&config.abci_address, app)

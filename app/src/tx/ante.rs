@@ -11,7 +11,7 @@ use veritas_auth::{AccountKeeper, SECP256K1_PUBKEY_TYPE_URL};
 use veritas_framework::{sdk, Address, Coins, Context, Error, Event, ExecMode};
 
 use super::runner::{CheckedTx, TxEnv};
-use super::signature::{verify_secp256k1, PreverifiedSignatures};
+use super::signature::{verify_secp256k1, PreverifiedSignatures, SignDocHasher};
 
 pub(crate) fn run(
     ctx: &mut Context<'_>,
@@ -35,6 +35,8 @@ pub(crate) fn run(
             params.max_memo_characters
         )));
     }
+    // Checked again here against the params in force (the stateless check may have
+    // read an earlier version of them).
     if tx.signers.len() as u64 > params.tx_sig_limit {
         return Err(sdk::too_many_signatures(format!(
             "signatures: {}, limit: {}",
@@ -51,17 +53,23 @@ pub(crate) fn run(
     let size_gas = params.tx_size_cost_per_byte.saturating_mul(size);
     ctx.gas_meter().consume(size_gas, "txSize")?;
 
+    if ctx.mode() != ExecMode::Simulate {
+        // Consensus: a block's txs pay at least this, or fail here, before any signature work.
+        params.gas_prices()?.check(&tx.fee, tx.gas_limit).map_err(|e| e.context("consensus minimum gas prices"))?;
+    }
     if ctx.mode() == ExecMode::CheckTx {
         env.min_gas_prices.check(&tx.fee, tx.gas_limit)?;
     }
     deduct_fee(ctx, env, tx)?;
 
+    // The body is hashed once for all signers; each adds its account number.
+    let doc = tx.decoded.sign_doc(&ctx.block().chain_id);
     for (index, signer) in tx.signers.iter().enumerate() {
         let info = &tx.decoded.auth_info.signer_infos[index];
         check_signer(
             ctx,
             &accounts,
-            tx,
+            &doc,
             signer,
             info,
             &tx.decoded.signatures[index],
@@ -86,7 +94,7 @@ fn deduct_fee(ctx: &mut Context<'_>, env: &TxEnv, tx: &CheckedTx) -> Result<(), 
 fn check_signer(
     ctx: &mut Context<'_>,
     accounts: &AccountKeeper,
-    tx: &CheckedTx,
+    doc: &SignDocHasher,
     signer: &Address,
     info: &SignerInfo,
     signature: &[u8],
@@ -120,9 +128,9 @@ fn check_signer(
     }
     ctx.gas_meter().consume(sig_gas, "ante verify: secp256k1")?;
     if ctx.mode() != ExecMode::Simulate {
-        let sign_bytes = super::runner::sign_bytes(&tx.decoded, &ctx.block().chain_id, account.account_number);
-        if !preverified.contains(&pubkey, &sign_bytes, signature) {
-            verify_secp256k1(&pubkey, &sign_bytes, signature).map_err(|e| {
+        let digest = doc.digest(account.account_number);
+        if !preverified.contains(&pubkey, &digest, signature) {
+            verify_secp256k1(&pubkey, &digest, signature).map_err(|e| {
                 sdk::unauthorized(format!(
                     "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({}): {}",
                     account.account_number,

@@ -6,6 +6,8 @@ use veritas_framework::{sdk, Error};
 #[derive(Debug, Clone)]
 pub struct DecodedTx {
     pub raw_len: usize,
+    /// SHA-256 of the raw bytes: the transaction hash CometBFT and clients show.
+    pub hash: [u8; 32],
     pub body_bytes: Vec<u8>,
     pub auth_info_bytes: Vec<u8>,
     pub signatures: Vec<Vec<u8>>,
@@ -15,6 +17,12 @@ pub struct DecodedTx {
 
 /// The largest transaction accepted: CometBFT's default `mempool.max_tx_bytes`.
 pub const MAX_TX_BYTES: usize = 1024 * 1024;
+
+/// The transaction hash: SHA-256 of the raw bytes.
+pub fn tx_hash(raw: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(raw).into()
+}
 
 /// Decodes `cosmos.tx.v1beta1.TxRaw` and its body and auth info.
 pub fn decode(raw: &[u8]) -> Result<DecodedTx, Error> {
@@ -31,10 +39,18 @@ pub fn decode(raw: &[u8]) -> Result<DecodedTx, Error> {
         .map_err(|e| sdk::tx_decode(format!("cannot decode AuthInfo: {e}")))?;
     Ok(DecodedTx {
         raw_len: raw.len(),
+        hash: tx_hash(raw),
         body_bytes: tx.body_bytes,
         auth_info_bytes: tx.auth_info_bytes,
         signatures: tx.signatures,
         body,
         auth_info,
     })
+}
+
+impl DecodedTx {
+    /// This transaction's sign document for `chain_id`, hashed up to the account number.
+    pub fn sign_doc(&self, chain_id: &str) -> super::signature::SignDocHasher {
+        super::signature::SignDocHasher::new(&self.body_bytes, &self.auth_info_bytes, chain_id)
+    }
 }

@@ -2,15 +2,15 @@ use std::sync::Arc;
 
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use prost::Message;
-use veritas_auth::AccountKeeper;
+use veritas_auth::{AccountKeeper, Params as AuthParams};
 use veritas_bank::FeeCollector;
 use veritas_framework::{
-    sdk, Address, BlockInfo, Coins, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Msg, QueryContext,
+    panics, sdk, Address, BlockInfo, Coins, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Msg, QueryContext,
 };
 use veritas_store::{KvRead, Overlay};
 
 use super::ante;
-use super::decode::{decode, DecodedTx};
+use super::decode::{decode, tx_hash, DecodedTx};
 use super::fees::MinGasPrices;
 use super::outcome::TxOutcome;
 use super::signature::{PreverifiedSignatures, SignatureCheck};
@@ -46,7 +46,35 @@ impl TxEnv {
         raw: &[u8],
         preverified: &PreverifiedSignatures,
     ) -> TxOutcome {
-        self.execute(state, block, mode, decode(raw).and_then(|decoded| self.stateless(decoded, mode)), preverified)
+        let checked = match AccountKeeper::read_params_committed(&*state) {
+            Ok(params) => self.check_raw(raw, mode, &params),
+            Err(err) => Err(err),
+        };
+        self.execute(state, block, mode, checked, preverified)
+    }
+
+    /// Decode and stateless checks, with a panic contained as the transaction's error.
+    pub(crate) fn check_raw(&self, raw: &[u8], mode: ExecMode, params: &AuthParams) -> Result<CheckedTx, Error> {
+        panics::contain(|| decode(raw).and_then(|decoded| self.stateless(decoded, mode, params)))
+            .inspect_err(|e| log_panic(e, &tx_hash(raw), mode, "stateless checks"))
+    }
+
+    /// Simulates `raw` (no signature checks, the tx's own gas limit ignored) with at most
+    /// `gas_cap` gas: beyond it the simulation fails out of gas, so a query cannot make
+    /// the node work without bound.
+    pub fn simulate<R: KvRead>(
+        &self,
+        state: &mut Overlay<R>,
+        block: &BlockInfo,
+        raw: &[u8],
+        gas_cap: u64,
+    ) -> TxOutcome {
+        let checked = match AccountKeeper::read_params_committed(&*state) {
+            Ok(params) => self.check_raw(raw, ExecMode::Simulate, &params),
+            Err(err) => Err(err),
+        };
+        let no_cache = PreverifiedSignatures::default();
+        self.execute_metered(state, block, ExecMode::Simulate, checked, &no_cache, |_| GasMeter::new(gas_cap))
     }
 
     /// Like [`TxEnv::run`], for a transaction already decoded and checked (see
@@ -59,26 +87,45 @@ impl TxEnv {
         checked: Result<CheckedTx, Error>,
         preverified: &PreverifiedSignatures,
     ) -> TxOutcome {
+        let meter = |limit| if mode == ExecMode::Simulate { GasMeter::infinite() } else { GasMeter::new(limit) };
+        self.execute_metered(state, block, mode, checked, preverified, meter)
+    }
+
+    /// [`TxEnv::execute`] with the gas meter `meter(gas_limit)`.
+    fn execute_metered<R: KvRead>(
+        &self,
+        state: &mut Overlay<R>,
+        block: &BlockInfo,
+        mode: ExecMode,
+        checked: Result<CheckedTx, Error>,
+        preverified: &PreverifiedSignatures,
+        meter: impl FnOnce(u64) -> GasMeter,
+    ) -> TxOutcome {
         let checked = match checked {
             Ok(checked) => checked,
             Err(err) => return TxOutcome::failed(&err, 0, 0, Vec::new()),
         };
         let gas_limit = checked.gas_limit;
-        let mut gas = if mode == ExecMode::Simulate { GasMeter::infinite() } else { GasMeter::new(gas_limit) };
+        let mut gas = meter(gas_limit);
 
         let mut ante_state = Overlay::new(&*state);
         let mut ante_events = Vec::new();
-        {
+        let ante = panics::contain(|| {
             let mut ctx = Context::new(block, mode, &mut gas, &mut ante_events, &mut ante_state);
-            if let Err(err) = ante::run(&mut ctx, self, &checked, preverified) {
-                return TxOutcome::failed(&err, gas_limit, gas.consumed(), Vec::new());
-            }
+            ante::run(&mut ctx, self, &checked, preverified)
+        });
+        if let Err(err) = ante {
+            log_panic(&err, &checked.decoded.hash, mode, "ante");
+            return TxOutcome::failed(&err, gas_limit, gas.consumed(), Vec::new());
         }
 
         let mut msg_state = Overlay::new(&ante_state);
         let mut msg_events = Vec::new();
         let mut responses = Vec::new();
-        let result = self.run_msgs(&checked, block, mode, &mut gas, &mut msg_events, &mut msg_state, &mut responses);
+        let result = panics::contain(|| {
+            self.run_msgs(&checked, block, mode, &mut gas, &mut msg_events, &mut msg_state, &mut responses)
+        });
+        log_panic_of(&result, &checked.decoded.hash, mode, "messages");
         let outcome = match result {
             Ok(()) => {
                 let writes = msg_state.into_writes();
@@ -95,6 +142,7 @@ impl TxEnv {
                 }
             }
             Err(err) => {
+                // Whatever the messages wrote (all of it, after a panic) is dropped here.
                 drop(msg_state);
                 if mode == ExecMode::CheckTx {
                     // Refused by CheckTx, the tx never enters the mempool: its fee and
@@ -141,11 +189,22 @@ impl TxEnv {
         Ok(())
     }
 
-    /// Checks that need no state: messages known and well-formed, signers and
-    /// signatures consistent, fee coins valid, a gas limit given.
-    pub(crate) fn stateless(&self, decoded: DecodedTx, mode: ExecMode) -> Result<CheckedTx, Error> {
+    /// Checks that need no state but the auth params: messages known and well-formed,
+    /// signers within `tx_sig_limit` and matching the signatures, fee coins valid, a gas
+    /// limit given. No signature is verified here, and the signer cap holds before any is.
+    pub(crate) fn stateless(
+        &self,
+        decoded: DecodedTx,
+        mode: ExecMode,
+        params: &AuthParams,
+    ) -> Result<CheckedTx, Error> {
         if decoded.body.messages.is_empty() {
             return Err(sdk::invalid_request("must contain at least one message"));
+        }
+        let sig_limit = params.tx_sig_limit;
+        let too_many = |n: usize| sdk::too_many_signatures(format!("signatures: {n}, limit: {sig_limit}"));
+        if decoded.signatures.len() as u64 > sig_limit {
+            return Err(too_many(decoded.signatures.len()));
         }
         if !decoded.body.extension_options.is_empty() {
             return Err(sdk::unknown_extension_options("unknown extension options are not allowed"));
@@ -162,6 +221,9 @@ impl TxEnv {
                     signers.push(signer);
                 }
             }
+        }
+        if signers.len() as u64 > sig_limit {
+            return Err(too_many(signers.len()));
         }
         if decoded.signatures.is_empty() {
             return Err(sdk::no_signatures("no signatures supplied"));
@@ -207,73 +269,142 @@ impl TxEnv {
         let chain_id = block.chain_id.as_str();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
         let chunk = txs.len().div_ceil(threads).max(1);
+        let window = txs.len() as u64;
+        let params = match AccountKeeper::read_params_committed(committed) {
+            Ok(params) => params,
+            Err(err) => crate::fatal::fatal(format!("cannot read the auth params: {err}")),
+        };
+        let params = &params;
         let mut checked = Vec::with_capacity(txs.len());
+        let mut ante_ok = Vec::with_capacity(txs.len());
         let mut valid = Vec::new();
         std::thread::scope(|scope| {
             let workers: Vec<_> = txs
                 .chunks(chunk)
-                .map(|part| scope.spawn(move || self.prepare_chunk(part, committed, chain_id)))
+                .map(|part| (part, scope.spawn(move || self.prepare_chunk(part, committed, chain_id, window, params))))
                 .collect();
-            for worker in workers {
-                let (part_checked, part_valid) = worker.join().expect("block preparation worker panicked");
-                checked.extend(part_checked);
+            for (part, worker) in workers {
+                // Each tx's checks contain their own panics; should a worker still die, its
+                // part is checked here without pre-verification (a cache only).
+                let (part_checked, part_valid) = worker.join().unwrap_or_else(|_| {
+                    tracing::error!("a block preparation worker panicked; checking its transactions serially");
+                    let part = part.iter().map(|raw| (self.check_raw(raw.as_ref(), ExecMode::Finalize, params), false));
+                    (part.collect(), Vec::new())
+                });
+                for (tx, ok) in part_checked {
+                    checked.push(tx);
+                    ante_ok.push(ok);
+                }
                 valid.extend(part_valid);
             }
         });
+        // Modules prepare work (zkverify's proof batch) only for transactions whose ante
+        // passes on committed state: a proposer cannot make every validator batch-verify
+        // proofs in transactions that nobody signed or pays for.
         let msgs: Vec<Msg<'_>> = checked
             .iter()
-            .filter_map(|c| c.as_ref().ok())
+            .zip(&ante_ok)
+            .filter(|(_, ok)| **ok)
+            .filter_map(|(c, _)| c.as_ref().ok())
             .flat_map(|c| c.decoded.body.messages.iter().map(|any| Msg { type_url: &any.type_url, value: &any.value }))
             .collect();
-        self.modules.prepare_block(&QueryContext::new(block.height, chain_id, committed), &msgs);
+        // Module preparation only fills caches: a panic there leaves execution to do the
+        // work one transaction at a time.
+        let prepared = panics::contain(|| {
+            self.modules.prepare_block(&QueryContext::new(block.height, chain_id, committed), &msgs);
+            Ok(())
+        });
+        if let Err(err) = prepared {
+            tracing::error!(
+                height = block.height,
+                "block preparation panicked, falling back to one-by-one: {}",
+                err.log()
+            );
+        }
         (checked, PreverifiedSignatures::from_fingerprints(valid))
     }
 
+    /// Checks `txs` and pre-verifies their ante on committed state: each tx's check
+    /// result, whether its ante would pass there, and the valid signatures' fingerprints.
     fn prepare_chunk(
         &self,
         txs: &[impl AsRef<[u8]>],
         committed: &dyn KvRead,
         chain_id: &str,
-    ) -> (Vec<Result<CheckedTx, Error>>, Vec<[u8; 32]>) {
+        window: u64,
+        params: &AuthParams,
+    ) -> (Vec<(Result<CheckedTx, Error>, bool)>, Vec<[u8; 32]>) {
         let mut valid = Vec::new();
         let checked = txs
             .iter()
             .map(|raw| {
-                let checked = decode(raw.as_ref()).and_then(|d| self.stateless(d, ExecMode::Finalize))?;
-                for (index, signer) in checked.signers.iter().enumerate() {
-                    let Ok(Some(account)) = AccountKeeper::read_committed(committed, signer) else { continue };
-                    let info = &checked.decoded.auth_info.signer_infos[index];
-                    let Some(any) = info.public_key.clone().or(account.pub_key) else { continue };
-                    let Ok(pubkey) = ante::decode_pubkey(&any) else { continue };
-                    let check = SignatureCheck {
-                        pubkey,
-                        sign_bytes: sign_bytes(&checked.decoded, chain_id, account.account_number),
-                        signature: checked.decoded.signatures[index].clone(),
-                    };
-                    if let Some(fingerprint) = check.verify() {
-                        valid.push(fingerprint);
+                let checked = self.check_raw(raw.as_ref(), ExecMode::Finalize, params);
+                let Ok(tx) = &checked else { return (checked, false) };
+                // Pre-verification is a cache: a panic in it only leaves the cache empty.
+                let ante = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    preverify_ante(self.fees.as_ref(), tx, committed, chain_id, window)
+                }));
+                let ante_ok = match ante {
+                    Ok(Some(fingerprints)) => {
+                        valid.extend(fingerprints);
+                        true
                     }
-                }
-                Ok(checked)
+                    _ => false,
+                };
+                (checked, ante_ok)
             })
             .collect();
         (checked, valid)
     }
 }
 
-/// The SIGN_MODE_DIRECT bytes a signer signs.
-pub(crate) fn sign_bytes(tx: &DecodedTx, chain_id: &str, account_number: u64) -> Vec<u8> {
-    cosmos_sdk_proto::cosmos::tx::v1beta1::SignDoc {
-        body_bytes: tx.body_bytes.clone(),
-        auth_info_bytes: tx.auth_info_bytes.clone(),
-        chain_id: chain_id.to_owned(),
-        account_number,
+/// Whether `checked`'s ante would pass on committed state: every signer known, with a
+/// sequence not behind its account's (a block may carry several of one account's txs,
+/// at most `window` of them), every signature valid, and the fee covered. Returns the
+/// fingerprints of the valid signatures when all of that holds.
+fn preverify_ante(
+    fees: &dyn FeeCollector,
+    checked: &CheckedTx,
+    committed: &dyn KvRead,
+    chain_id: &str,
+    window: u64,
+) -> Option<Vec<[u8; 32]>> {
+    let mut valid = Vec::with_capacity(checked.signers.len());
+    let doc = checked.decoded.sign_doc(chain_id);
+    for (index, signer) in checked.signers.iter().enumerate() {
+        let account = AccountKeeper::read_committed(committed, signer).ok()??;
+        let info = &checked.decoded.auth_info.signer_infos[index];
+        if info.sequence < account.sequence || info.sequence - account.sequence >= window {
+            return None;
+        }
+        let any = info.public_key.clone().or(account.pub_key)?;
+        let pubkey = ante::decode_pubkey(&any).ok()?;
+        let check = SignatureCheck {
+            pubkey,
+            digest: doc.digest(account.account_number),
+            signature: checked.decoded.signatures[index].clone(),
+        };
+        valid.push(check.verify()?);
     }
-    .encode_to_vec()
+    fees.covers_committed(committed, &checked.fee_payer, &checked.fee).ok()?.then_some(valid)
 }
 
 /// `TxMsgData` with the responses in `msg_responses` (its `data` field is deprecated).
 #[allow(deprecated)]
 fn tx_msg_data(msg_responses: Vec<cosmos_sdk_proto::Any>) -> Vec<u8> {
     TxMsgData { data: Vec::new(), msg_responses }.encode_to_vec()
+}
+
+/// Logs a contained panic (ERROR, with the tx hash and the panic message); the error
+/// itself becomes the transaction's result.
+fn log_panic(err: &Error, hash: &[u8; 32], mode: ExecMode, stage: &str) {
+    if panics::is_panic(err) {
+        tracing::error!(tx = %hex::encode_upper(hash), ?mode, stage, "transaction panicked: {}", err.log());
+    }
+}
+
+fn log_panic_of<T>(result: &Result<T, Error>, hash: &[u8; 32], mode: ExecMode, stage: &str) {
+    if let Err(err) = result {
+        log_panic(err, hash, mode, stage);
+    }
 }

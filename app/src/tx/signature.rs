@@ -9,28 +9,73 @@ use secp256k1::{ecdsa, Message, PublicKey, Secp256k1, VerifyOnly};
 use sha2::{Digest, Sha256};
 use veritas_framework::{sdk, Error};
 
-/// One signature to check: a compressed public key, the exact signed bytes, the signature.
+/// A transaction's SIGN_MODE_DIRECT document (`SignDoc{body_bytes, auth_info_bytes,
+/// chain_id, account_number}`, protobuf-encoded) hashed up to its account number: built
+/// once per transaction, so each signer costs a hash of a few bytes, not a copy and a
+/// hash of the whole body.
+#[derive(Clone)]
+pub struct SignDocHasher(Sha256);
+
+impl SignDocHasher {
+    /// Feeds fields 1 to 3 exactly as prost encodes them (empty fields are omitted).
+    pub fn new(body_bytes: &[u8], auth_info_bytes: &[u8], chain_id: &str) -> Self {
+        let mut hasher = Sha256::new();
+        for (tag, field) in [(0x0a_u8, body_bytes), (0x12, auth_info_bytes), (0x1a, chain_id.as_bytes())] {
+            if !field.is_empty() {
+                hasher.update([tag]);
+                hasher.update(varint(field.len() as u64));
+                hasher.update(field);
+            }
+        }
+        Self(hasher)
+    }
+
+    /// SHA-256 of the whole sign document for one signer's account number.
+    pub fn digest(&self, account_number: u64) -> [u8; 32] {
+        let mut hasher = self.0.clone();
+        if account_number != 0 {
+            hasher.update([0x20]);
+            hasher.update(varint(account_number));
+        }
+        hasher.finalize().into()
+    }
+}
+
+fn varint(mut n: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(10);
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// One signature to check: a compressed public key, the digest of the signed bytes, the signature.
 #[derive(Debug, Clone)]
 pub struct SignatureCheck {
     pub pubkey: Vec<u8>,
-    pub sign_bytes: Vec<u8>,
+    pub digest: [u8; 32],
     pub signature: Vec<u8>,
 }
 
 impl SignatureCheck {
     fn fingerprint(&self) -> [u8; 32] {
-        fingerprint(&self.pubkey, &self.sign_bytes, &self.signature)
+        fingerprint(&self.pubkey, &self.digest, &self.signature)
     }
 
     /// The fingerprint of this check if the signature is valid.
     pub fn verify(&self) -> Option<[u8; 32]> {
-        verify_secp256k1(&self.pubkey, &self.sign_bytes, &self.signature).ok().map(|_| self.fingerprint())
+        verify_secp256k1(&self.pubkey, &self.digest, &self.signature).ok().map(|_| self.fingerprint())
     }
 }
 
-fn fingerprint(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> [u8; 32] {
+fn fingerprint(pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
-    for part in [pubkey, &Sha256::digest(sign_bytes)[..], signature] {
+    for part in [pubkey, &digest[..], signature] {
         h.update((part.len() as u32).to_be_bytes());
         h.update(part);
     }
@@ -42,10 +87,10 @@ fn context() -> &'static Secp256k1<VerifyOnly> {
     CONTEXT.get_or_init(Secp256k1::verification_only)
 }
 
-/// Verifies a 64-byte `r ‖ s` ECDSA signature over SHA-256(`sign_bytes`) with
-/// libsecp256k1 (several times faster than pure-Rust verification). High-S
+/// Verifies a 64-byte `r ‖ s` ECDSA signature over `digest` (SHA-256 of the signed
+/// bytes) with libsecp256k1 (several times faster than pure-Rust verification). High-S
 /// signatures are refused, as in the Cosmos SDK, so signatures are not malleable.
-pub fn verify_secp256k1(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> Result<(), Error> {
+pub fn verify_secp256k1(pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> Result<(), Error> {
     if pubkey.len() != 33 {
         return Err(sdk::invalid_pubkey("secp256k1 public key must be 33 bytes (compressed)"));
     }
@@ -58,9 +103,8 @@ pub fn verify_secp256k1(pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> R
     if normalized != sig {
         return Err(sdk::unauthorized("signature is not in low-S form"));
     }
-    let digest: [u8; 32] = Sha256::digest(sign_bytes).into();
     context()
-        .verify_ecdsa(Message::from_digest(digest), &sig, &key)
+        .verify_ecdsa(Message::from_digest(*digest), &sig, &key)
         .map_err(|_| sdk::unauthorized("signature verification failed"))
 }
 
@@ -74,8 +118,8 @@ impl PreverifiedSignatures {
         Self(valid.into_iter().collect())
     }
 
-    pub fn contains(&self, pubkey: &[u8], sign_bytes: &[u8], signature: &[u8]) -> bool {
-        !self.0.is_empty() && self.0.contains(&fingerprint(pubkey, sign_bytes, signature))
+    pub fn contains(&self, pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> bool {
+        !self.0.is_empty() && self.0.contains(&fingerprint(pubkey, digest, signature))
     }
 
     pub fn len(&self) -> usize {
@@ -93,6 +137,32 @@ mod tests {
         SigningKey::from_slice(&[0x42; 32]).unwrap()
     }
 
+    fn d(bytes: &[u8]) -> [u8; 32] {
+        Sha256::digest(bytes).into()
+    }
+
+    #[test]
+    fn the_sign_doc_hasher_hashes_what_prost_encodes() {
+        use prost::Message as _;
+        let body = vec![7u8; 300];
+        for (body_bytes, auth, chain, number) in [
+            (body.clone(), vec![1u8, 2, 3], "veritas-local-1", 0u64),
+            (body.clone(), vec![9u8; 200], "c", 1),
+            (Vec::new(), Vec::new(), "", 127),
+            (vec![1], Vec::new(), "x".repeat(130).as_str(), 128),
+            (body, vec![4u8], "chain", u64::MAX),
+        ] {
+            let doc = cosmos_sdk_proto::cosmos::tx::v1beta1::SignDoc {
+                body_bytes: body_bytes.clone(),
+                auth_info_bytes: auth.clone(),
+                chain_id: chain.to_owned(),
+                account_number: number,
+            };
+            let hasher = SignDocHasher::new(&body_bytes, &auth, chain);
+            assert_eq!(hasher.digest(number), d(&doc.encode_to_vec()), "account number {number}");
+        }
+    }
+
     #[test]
     fn valid_low_s_signatures_pass_and_high_s_ones_do_not() {
         let key = key();
@@ -100,16 +170,16 @@ mod tests {
         assert_eq!(pubkey.len(), 33);
         let sig: Signature = key.sign(b"doc");
         let sig = sig.normalize_s().unwrap_or(sig);
-        verify_secp256k1(&pubkey, b"doc", &sig.to_bytes()).unwrap();
-        assert_eq!(verify_secp256k1(&pubkey, b"other", &sig.to_bytes()).unwrap_err().code(), 4);
+        verify_secp256k1(&pubkey, &d(b"doc"), &sig.to_bytes()).unwrap();
+        assert_eq!(verify_secp256k1(&pubkey, &d(b"other"), &sig.to_bytes()).unwrap_err().code(), 4);
 
         // The same signature with s replaced by n - s is valid ECDSA but high-S.
         let (r, s) = sig.split_scalars();
         let high = Signature::from_scalars(r, -*s).unwrap();
-        let err = verify_secp256k1(&pubkey, b"doc", &high.to_bytes()).unwrap_err();
+        let err = verify_secp256k1(&pubkey, &d(b"doc"), &high.to_bytes()).unwrap_err();
         assert!(err.log().contains("low-S"), "{}", err.log());
-        assert!(verify_secp256k1(&pubkey, b"doc", &[0u8; 10]).is_err());
-        assert_eq!(verify_secp256k1(&[5u8; 33], b"doc", &sig.to_bytes()).unwrap_err().code(), 8);
+        assert!(verify_secp256k1(&pubkey, &d(b"doc"), &[0u8; 10]).is_err());
+        assert_eq!(verify_secp256k1(&[5u8; 33], &d(b"doc"), &sig.to_bytes()).unwrap_err().code(), 8);
     }
 
     #[test]
@@ -119,13 +189,13 @@ mod tests {
         let good: Signature = key.sign(b"a");
         let good = good.normalize_s().unwrap_or(good).to_bytes().to_vec();
         let checks = vec![
-            SignatureCheck { pubkey: pubkey.clone(), sign_bytes: b"a".to_vec(), signature: good.clone() },
-            SignatureCheck { pubkey: pubkey.clone(), sign_bytes: b"b".to_vec(), signature: good.clone() },
+            SignatureCheck { pubkey: pubkey.clone(), digest: d(b"a"), signature: good.clone() },
+            SignatureCheck { pubkey: pubkey.clone(), digest: d(b"b"), signature: good.clone() },
         ];
         let cache =
             PreverifiedSignatures::from_fingerprints(checks.iter().filter_map(SignatureCheck::verify).collect());
         assert_eq!(cache.len(), 1);
-        assert!(cache.contains(&pubkey, b"a", &good));
-        assert!(!cache.contains(&pubkey, b"b", &good));
+        assert!(cache.contains(&pubkey, &d(b"a"), &good));
+        assert!(!cache.contains(&pubkey, &d(b"b"), &good));
     }
 }

@@ -19,6 +19,9 @@ use crate::modules::tx_env;
 /// zkverify messages through the same pipeline, with real Groth16 proofs.
 mod zkverify;
 
+/// Panics contained at the transaction boundary.
+mod panics;
+
 const CHAIN: &str = "test-chain-1";
 
 struct Empty;

@@ -1,6 +1,7 @@
 //! Helpers for end-to-end tests that drive real `veritasd` and `cometbft` processes.
 #![allow(dead_code)]
 
+pub mod evil;
 pub mod ibc;
 
 use std::io::{Read, Write};

@@ -62,6 +62,12 @@ impl AccountKeeper {
         read_account(&mut ctx.kv(&STORE_KEY), address)
     }
 
+    /// Auth params as `state` holds them, outside any transaction (no gas).
+    pub fn read_params_committed(state: &dyn veritas_framework::store::KvRead) -> Result<Params, Error> {
+        let ctx = veritas_framework::QueryContext::new(0, "", state);
+        read_params(&mut ctx.kv(&STORE_KEY))
+    }
+
     pub fn params(&self, ctx: &mut Context<'_>) -> Result<Params, Error> {
         read_params(&mut ctx.kv(&STORE_KEY))
     }

@@ -1,8 +1,8 @@
 use serde::{Deserialize, Serialize};
-use veritas_framework::{sdk, Error};
+use veritas_framework::{sdk, Error, GasPrices};
 
 /// Transaction limits and costs, with the Cosmos SDK's defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub max_memo_characters: u64,
@@ -11,11 +11,22 @@ pub struct Params {
     pub tx_size_cost_per_byte: u64,
     /// Gas per secp256k1 signature verified.
     pub sig_verify_cost_secp256k1: u64,
+    /// The consensus minimum gas prices (e.g. `"0.0025uvrt"`), checked in blocks as well as
+    /// in CheckTx, so junk a proposer puts in a block costs its sender. Empty: none.
+    /// Omitted from JSON when empty, so chains from before it keep their genesis hash.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub min_gas_prices: String,
 }
 
 impl Default for Params {
     fn default() -> Self {
-        Self { max_memo_characters: 256, tx_sig_limit: 7, tx_size_cost_per_byte: 10, sig_verify_cost_secp256k1: 1000 }
+        Self {
+            max_memo_characters: 256,
+            tx_sig_limit: 7,
+            tx_size_cost_per_byte: 10,
+            sig_verify_cost_secp256k1: 1000,
+            min_gas_prices: String::new(),
+        }
     }
 }
 
@@ -27,10 +38,16 @@ impl Params {
         if self.tx_size_cost_per_byte == 0 || self.sig_verify_cost_secp256k1 == 0 {
             return Err(sdk::invalid_request("gas costs must be positive"));
         }
+        self.gas_prices().map_err(|e| e.context("min_gas_prices"))?;
         Ok(())
     }
 
-    pub fn to_proto(self) -> cosmos_sdk_proto::cosmos::auth::v1beta1::Params {
+    /// The consensus minimum gas prices, parsed.
+    pub fn gas_prices(&self) -> Result<GasPrices, Error> {
+        GasPrices::parse(&self.min_gas_prices)
+    }
+
+    pub fn to_proto(&self) -> cosmos_sdk_proto::cosmos::auth::v1beta1::Params {
         cosmos_sdk_proto::cosmos::auth::v1beta1::Params {
             max_memo_characters: self.max_memo_characters,
             tx_sig_limit: self.tx_sig_limit,

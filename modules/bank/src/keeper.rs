@@ -53,6 +53,15 @@ pub(crate) fn decode_amount(raw: &[u8]) -> Result<u128, Error> {
 pub trait FeeCollector: Send + Sync {
     /// Moves `fee` from `payer` to the fee collector.
     fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error>;
+
+    /// Whether `payer` holds at least `fee` in committed state (block preparation uses it
+    /// to leave out work for transactions that cannot pay).
+    fn covers_committed(
+        &self,
+        committed: &dyn veritas_framework::store::KvRead,
+        payer: &Address,
+        fee: &Coins,
+    ) -> Result<bool, Error>;
 }
 
 /// What other modules may do with balances and supply (ICS-20 transfers through it).
@@ -195,6 +204,22 @@ impl Tokens for BankKeeper {
 }
 
 impl FeeCollector for BankKeeper {
+    fn covers_committed(
+        &self,
+        committed: &dyn veritas_framework::store::KvRead,
+        payer: &Address,
+        fee: &Coins,
+    ) -> Result<bool, Error> {
+        let ctx = veritas_framework::QueryContext::new(0, "", committed);
+        let mut kv = ctx.kv(&STORE_KEY);
+        for coin in fee.iter() {
+            if read_balance(&mut kv, payer, &coin.denom)? < coin.amount {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error> {
         if fee.is_empty() {
             if ctx.mode() == veritas_framework::ExecMode::Simulate {

@@ -19,4 +19,8 @@ veritas_framework::module_errors! {
     invalid_genesis = 7;
     /// A packet this chain has already received (a redundant relay).
     packet_already_received = 8;
+    /// A light-client header or misbehaviour that fails the checks made before ibc-rs
+    /// sees it (height 0, a chain id that is not an IBC chain id, a trusted height not
+    /// below the header's).
+    invalid_header = 9;
 }

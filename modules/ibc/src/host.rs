@@ -27,7 +27,7 @@ use ibc::core::host::types::identifiers::{ChainId, ClientId, ConnectionId, Seque
 use ibc::core::host::types::path::{
     AckPath, ChannelEndPath, ClientConnectionPath, ClientConsensusStatePath, ClientStatePath, ClientUpdateHeightPath,
     ClientUpdateTimePath, CommitmentPath, ConnectionPath, NextChannelSequencePath, NextClientSequencePath,
-    NextConnectionSequencePath, Path, ReceiptPath, SeqAckPath, SeqRecvPath, SeqSendPath,
+    NextConnectionSequencePath, ReceiptPath, SeqAckPath, SeqRecvPath, SeqSendPath,
 };
 use ibc::core::host::{ExecutionContext, ValidationContext};
 use ibc::core::primitives::{Signer, Timestamp};
@@ -95,6 +95,57 @@ pub(crate) struct IbcHost<'c, 'a> {
     upgrade_path: Vec<String>,
 }
 
+/// How many of a client's oldest consensus states one update may prune.
+const PRUNE_BATCH: usize = 16;
+
+/// The two orders of the consensus-height index (ibc-go keeps a similar
+/// `iterateConsensusStates` index): ascending finds the next height with one forward
+/// seek, descending (heights stored inverted) the previous one.
+#[derive(Clone, Copy)]
+enum Order {
+    Ascending,
+    Descending,
+}
+
+fn height_index_prefix(client_id: &ClientId, order: Order) -> Vec<u8> {
+    let name = match order {
+        Order::Ascending => "consensusHeightsAsc",
+        Order::Descending => "consensusHeightsDesc",
+    };
+    format!("veritas/{name}/{client_id}/").into_bytes()
+}
+
+/// `prefix ‖ revision ‖ height`, big-endian (inverted for `Descending`), so key order is
+/// height order.
+fn height_index_key(client_id: &ClientId, height: &Height, order: Order) -> Vec<u8> {
+    let (rev, h) = (height.revision_number(), height.revision_height());
+    let (rev, h) = match order {
+        Order::Ascending => (rev, h),
+        Order::Descending => (!rev, !h),
+    };
+    let mut key = height_index_prefix(client_id, order);
+    key.extend(rev.to_be_bytes());
+    key.extend(h.to_be_bytes());
+    key
+}
+
+fn decode_index_height(suffix: &[u8], order: Order) -> Result<Height, HostError> {
+    if suffix.len() != 16 {
+        return Err(HostError::invalid_state("corrupt consensus height index entry"));
+    }
+    let rev = be_u64(&suffix[..8], "height index")?;
+    let h = be_u64(&suffix[8..], "height index")?;
+    let (rev, h) = match order {
+        Order::Ascending => (rev, h),
+        Order::Descending => (!rev, !h),
+    };
+    Height::new(rev, h).map_err(HostError::invalid_state)
+}
+
+fn path_height(path: &ClientConsensusStatePath) -> Result<Height, HostError> {
+    Height::new(path.revision_number, path.revision_height).map_err(HostError::invalid_state)
+}
+
 fn be_u64(raw: &[u8], what: &str) -> Result<u64, HostError> {
     Ok(u64::from_be_bytes(raw.try_into().map_err(|_| HostError::invalid_state(format!("corrupt {what}")))?))
 }
@@ -145,6 +196,14 @@ impl<'c, 'a> IbcHost<'c, 'a> {
         self.ctx.context().kv(&STORE_KEY).set(key.into_bytes(), value).map_err(|e| self.keep(e))
     }
 
+    fn set_raw(&self, key: Vec<u8>, value: Vec<u8>) -> Result<(), HostError> {
+        self.ctx.context().kv(&STORE_KEY).set(key, value).map_err(|e| self.keep(e))
+    }
+
+    fn delete_raw(&self, key: Vec<u8>) -> Result<(), HostError> {
+        self.ctx.context().kv(&STORE_KEY).delete(key).map_err(|e| self.keep(e))
+    }
+
     fn delete(&self, key: impl std::fmt::Display) -> Result<(), HostError> {
         let key = key.to_string();
         self.ctx.context().kv(&STORE_KEY).delete(key.into_bytes()).map_err(|e| self.keep(e))
@@ -164,30 +223,28 @@ impl<'c, 'a> IbcHost<'c, 'a> {
         Ok(Sequence::from(be_u64(&self.require(key)?, "sequence")?))
     }
 
-    /// Heights of `client_id`'s consensus states, in numeric order.
-    fn consensus_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
-        let prefix = format!("clients/{client_id}/consensusStates/");
-        let mut heights = Vec::new();
-        let mut start: Option<Vec<u8>> = None;
-        loop {
-            let page = self
-                .ctx
-                .context()
-                .kv(&STORE_KEY)
-                .scan(prefix.as_bytes(), start.as_deref(), 256)
-                .map_err(|e| self.keep(e))?;
-            let Some((last, _)) = page.last() else { break };
-            start = Some([last.as_slice(), &[0]].concat());
-            for (key, _) in &page {
-                if let Ok(Path::ClientConsensusState(p)) = Path::from_str(&String::from_utf8_lossy(key)) {
-                    if let Ok(h) = Height::new(p.revision_number, p.revision_height) {
-                        heights.push(h);
-                    }
-                }
-            }
-        }
-        heights.sort();
-        Ok(heights)
+    /// The oldest (at most [`PRUNE_BATCH`]) heights of `client_id`'s consensus states,
+    /// in numeric order, from the height index: one bounded seek, whatever the number of
+    /// states stored.
+    fn oldest_consensus_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
+        let prefix = height_index_prefix(client_id, Order::Ascending);
+        let page = self.ctx.context().kv(&STORE_KEY).scan(&prefix, None, PRUNE_BATCH).map_err(|e| self.keep(e))?;
+        page.iter().map(|(key, _)| decode_index_height(&key[prefix.len()..], Order::Ascending)).collect()
+    }
+
+    /// The nearest consensus-state height strictly after (`Ascending`) or before
+    /// (`Descending`) `height`: one seek in the matching height index.
+    fn neighbour_height(
+        &self,
+        client_id: &ClientId,
+        height: &Height,
+        order: Order,
+    ) -> Result<Option<Height>, HostError> {
+        let prefix = height_index_prefix(client_id, order);
+        // The smallest key after `height`'s own: the next height in the index's order.
+        let start = [height_index_key(client_id, height, order).as_slice(), &[0]].concat();
+        let page = self.ctx.context().kv(&STORE_KEY).scan(&prefix, Some(&start), 1).map_err(|e| self.keep(e))?;
+        page.first().map(|(key, _)| decode_index_height(&key[prefix.len()..], order)).transpose()
     }
 
     fn consensus_at(&self, client_id: &ClientId, height: Height) -> Result<TmConsensusState, HostError> {
@@ -234,10 +291,18 @@ impl ClientExecutionContext for IbcHost<'_, '_> {
         path: ClientConsensusStatePath,
         state: TmConsensusState,
     ) -> Result<(), HostError> {
+        let height = path_height(&path)?;
+        for order in [Order::Ascending, Order::Descending] {
+            self.set_raw(height_index_key(&path.client_id, &height, order), vec![1])?;
+        }
         self.set(path, Protobuf::<Any>::encode_vec(state))
     }
 
     fn delete_consensus_state(&mut self, path: ClientConsensusStatePath) -> Result<(), HostError> {
+        let height = path_height(&path)?;
+        for order in [Order::Ascending, Order::Descending] {
+            self.delete_raw(height_index_key(&path.client_id, &height, order))?;
+        }
         self.delete(path)
     }
 
@@ -273,8 +338,11 @@ impl ExtClientValidationContext for IbcHost<'_, '_> {
         ValidationContext::host_height(self)
     }
 
+    /// ibc-rs asks for these only to prune expired states, oldest first, stopping at the
+    /// first live one: the oldest few suffice, and bound the pruning work of one update
+    /// (expired states beyond them go with later updates, as ibc-go prunes one per update).
     fn consensus_state_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
-        self.consensus_heights(client_id)
+        self.oldest_consensus_heights(client_id)
     }
 
     fn next_consensus_state(
@@ -282,7 +350,7 @@ impl ExtClientValidationContext for IbcHost<'_, '_> {
         client_id: &ClientId,
         height: &Height,
     ) -> Result<Option<TmConsensusState>, HostError> {
-        match self.consensus_heights(client_id)?.into_iter().find(|h| h > height) {
+        match self.neighbour_height(client_id, height, Order::Ascending)? {
             Some(h) => self.consensus_at(client_id, h).map(Some),
             None => Ok(None),
         }
@@ -293,7 +361,7 @@ impl ExtClientValidationContext for IbcHost<'_, '_> {
         client_id: &ClientId,
         height: &Height,
     ) -> Result<Option<TmConsensusState>, HostError> {
-        match self.consensus_heights(client_id)?.into_iter().rev().find(|h| h < height) {
+        match self.neighbour_height(client_id, height, Order::Descending)? {
             Some(h) => self.consensus_at(client_id, h).map(Some),
             None => Ok(None),
         }

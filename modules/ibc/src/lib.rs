@@ -5,6 +5,7 @@
 //! validation and execution contexts over the ICS-24 paths), `transfer` (ICS-20 and
 //! the port router), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
 
+mod client_checks;
 mod errors;
 mod events;
 mod genesis;

@@ -62,7 +62,9 @@ pub(crate) fn parse(msg: &Msg<'_>) -> Result<IbcMsg, Error> {
     } else {
         MsgEnvelope::try_from(any).map(|m| IbcMsg::Core(Box::new(m))).map_err(|e| e.to_string())
     };
-    parsed.map_err(|e| errors::invalid_message(format!("cannot decode {}: {e}", msg.type_url)))
+    let parsed = parsed.map_err(|e| errors::invalid_message(format!("cannot decode {}: {e}", msg.type_url)))?;
+    crate::client_checks::check(&parsed)?;
+    Ok(parsed)
 }
 
 #[allow(deprecated)] // MsgSubmitMisbehaviour's signer is deprecated, not gone

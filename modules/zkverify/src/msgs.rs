@@ -7,7 +7,7 @@ use ark_groth16::prepare_verifying_key;
 use prost::{Message, Name};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use veritas_framework::{sdk, Address, Context, Error, Msg, MsgResponse};
+use veritas_framework::{sdk, Address, Context, Error, ExecMode, Msg, MsgResponse};
 use veritas_proto::zkverify::v1 as pb;
 use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
 
@@ -88,6 +88,15 @@ pub fn verdict_alone(request: &VerifyRequest, key: &PreparedKey) -> Verdict {
     Ok((id, valid))
 }
 
+/// What CheckTx can know of a submission without a pairing: the proof decodes (every
+/// point on its curve and in its subgroup) and the inputs are field elements. Answers
+/// "valid" for the rest, which the block decides.
+fn precheck(request: &VerifyRequest) -> Verdict {
+    let proof = decode_proof(&request.proof)?;
+    decode_public_inputs(&request.inputs)?;
+    Ok((proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs), true))
+}
+
 pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: ZkMsg) -> Result<MsgResponse, Error> {
     let params = keeper.params(&mut ctx.kv(&ZkKeeper::store_key()))?;
     match msg {
@@ -129,13 +138,21 @@ pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: ZkMsg) -> R
                     request.inputs.len()
                 )));
             }
-            let digest = request.digest();
-            let verdict = match keeper.verdicts().get(&digest) {
-                Some(verdict) => verdict,
-                None => {
-                    let verdict = verdict_alone(&request, &keeper.prepared_key(&record)?);
-                    keeper.verdicts().insert(digest, verdict.clone());
-                    verdict
+            let verdict = if ctx.mode() == ExecMode::CheckTx {
+                // CheckTx does no pairing its sender does not pay for: it checks what is
+                // cheap (points on the curve and in their subgroups, inputs, not yet
+                // recorded); the pairing runs in the block, where the fee is charged
+                // even when the proof turns out invalid.
+                precheck(&request)
+            } else {
+                let digest = request.digest();
+                match keeper.verdicts().get(&digest) {
+                    Some(verdict) => verdict,
+                    None => {
+                        let verdict = verdict_alone(&request, &keeper.prepared_key(&record)?);
+                        keeper.verdicts().insert(digest, verdict.clone());
+                        verdict
+                    }
                 }
             };
             let (id, valid) = verdict?;

@@ -11,6 +11,12 @@ use crate::errors;
 /// secp256k1 verification of about 50 µs, so zkverify prices its work at the same rate.
 pub const GAS_PER_MICROSECOND: u64 = 20;
 
+/// Gas of preparing a registered key for verification (`prepare_verifying_key`: one
+/// pairing and two G2 line precomputations), at [`GAS_PER_MICROSECOND`]: measured at
+/// about 1.2 ms on the 2-core dev machine (`cargo bench -p veritas-zkverify --bench
+/// verify`, "prepare key"), charged as 2 ms.
+pub const KEY_PREPARATION_GAS: u64 = 2_000 * GAS_PER_MICROSECOND;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
@@ -49,9 +55,10 @@ impl Params {
         self.verify_gas_base.saturating_add(self.verify_gas_per_input.saturating_mul(inputs as u64))
     }
 
-    /// Gas of registering a key of `bytes` bytes.
+    /// Gas of registering a key of `bytes` bytes: decoding and checking its points, per
+    /// byte, plus its one-time preparation (the pairing e(α, β) and γ's and δ's G2 lines).
     pub fn register_gas(&self, bytes: usize) -> u64 {
-        self.register_gas_per_byte.saturating_mul(bytes as u64)
+        self.register_gas_per_byte.saturating_mul(bytes as u64).saturating_add(KEY_PREPARATION_GAS)
     }
 
     pub fn to_proto(self) -> pb::Params {
