@@ -27,6 +27,13 @@ impl Mempool {
         let (Some(meta), Some(latest)) = (self.meta.get(), self.storage.latest_version()) else {
             return refuse(sdk::invalid_height("the chain has not committed its first block yet"));
         };
+        // A tx that can never fit in a block is refused here (CometBFT would drop it after
+        // CheckTx without telling the sender why).
+        if let (Some(max), Ok(tx)) = (meta.max_gas, crate::tx::decode_gas_limit(raw)) {
+            if tx > max {
+                return refuse(sdk::invalid_gas_limit(format!("gas limit {tx} exceeds block.max_gas {max}")));
+            }
+        }
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
             match self.storage.view(None) {

@@ -126,3 +126,137 @@ impl ProposalRules {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Proposal rules and the block gas meter against a real node state (RocksDB).
+
+    use std::sync::{Arc, OnceLock};
+
+    use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
+    use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+    use cosmos_sdk_proto::Any;
+    use k256::ecdsa::SigningKey;
+    use prost::Message;
+    use tendermint_proto::v0_38::abci::RequestFinalizeBlock;
+    use tendermint_proto::v0_38::types::{BlockParams, ConsensusParams};
+    use veritas_framework::Address;
+    use veritas_store::{Storage, StorageConfig};
+
+    use super::*;
+    use crate::node::Node;
+
+    const CHAIN: &str = "proposal-test-1";
+
+    struct Harness {
+        _dir: tempfile::TempDir,
+        node: Node,
+        rules: ProposalRules,
+        key: SigningKey,
+        sender: Address,
+        sequence: u64,
+    }
+
+    fn start(max_gas: i64, min_gas_prices: &str) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Arc::new(crate::modules::tx_env(Default::default()));
+        let storage =
+            Storage::open(dir.path(), StorageConfig { substores: env.modules.substores(), keep_recent: 0 }).unwrap();
+        let meta = Arc::new(OnceLock::new());
+        let mut node = Node::new(storage.clone(), env.clone(), meta.clone());
+        let key = SigningKey::from_slice(&[0x31; 32]).unwrap();
+        let sender = Address::from_secp256k1_pubkey(&key.verifying_key().to_sec1_bytes());
+        let mut app_state = env.modules.default_genesis();
+        app_state["auth"]["params"]["min_gas_prices"] = min_gas_prices.into();
+        app_state["bank"]["balances"] = serde_json::json!([
+            { "address": sender.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "1000000000" }] }
+        ]);
+        node.init_chain(tendermint_proto::v0_38::abci::RequestInitChain {
+            chain_id: CHAIN.into(),
+            initial_height: 1,
+            app_state_bytes: serde_json::to_vec(&app_state).unwrap().into(),
+            consensus_params: Some(ConsensusParams {
+                block: Some(BlockParams { max_bytes: 1_000_000, max_gas }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        let mut h =
+            Harness { _dir: dir, node, rules: ProposalRules::new(storage, env, meta), key, sender, sequence: 0 };
+        h.block(vec![]);
+        h
+    }
+
+    impl Harness {
+        fn block(&mut self, txs: Vec<Bytes>) -> Vec<(u32, String)> {
+            let height = self.node_height() + 1;
+            let request = RequestFinalizeBlock { height: height as i64, txs, ..Default::default() };
+            let response = self.node.finalize_block(request);
+            self.node.commit();
+            response.tx_results.into_iter().map(|r| (r.code, r.log)).collect()
+        }
+
+        fn node_height(&self) -> u64 {
+            self.rules.storage.latest_version().map_or(0, |v| v + 1)
+        }
+
+        /// A signed send with `gas` limit and `fee` (in uvrt), at the next sequence.
+        fn send(&mut self, gas: u64, fee: &str) -> Bytes {
+            let account = BaseAccount {
+                address: self.sender.to_bech32(),
+                pub_key: None,
+                account_number: 0,
+                sequence: self.sequence,
+            };
+            self.sequence += 1;
+            let msg = MsgSend {
+                from_address: self.sender.to_bech32(),
+                to_address: Address::from_bytes(&[9; 20]).unwrap().to_bech32(),
+                amount: vec![ProtoCoin { denom: "uvrt".into(), amount: "1".into() }],
+            };
+            let any = Any { type_url: "/cosmos.bank.v1beta1.MsgSend".into(), value: msg.encode_to_vec() };
+            crate::cli::sign_tx(&self.key, &account, CHAIN, vec![any], fee, gas, "").unwrap().into()
+        }
+    }
+
+    #[test]
+    fn proposals_are_checked_for_what_a_validator_would_refuse_to_run() {
+        let mut h = start(1_000_000, "0.01uvrt");
+        let (a, b) = (h.send(400_000, "4000uvrt"), h.send(400_000, "4000uvrt"));
+        assert_eq!(h.rules.process(&[a.clone(), b.clone()]), None);
+
+        let over = h.send(300_000, "3000uvrt");
+        let reason = h.rules.process(&[a.clone(), b.clone(), over.clone()]).unwrap();
+        assert!(reason.contains("block.max_gas is 1000000"), "{reason}");
+        // PrepareProposal leaves out what does not fit, and what may not be in a block.
+        let junk = Bytes::from_static(b"not a transaction");
+        let cheap = h.send(100_000, "999uvrt");
+        let picked = h.rules.prepare(vec![a.clone(), junk.clone(), cheap.clone(), b.clone(), over], 10_000_000);
+        assert_eq!(picked, vec![a.clone(), b.clone()]);
+
+        let reason = h.rules.process(&[a.clone(), junk]).unwrap();
+        assert!(reason.contains("transaction 1 may not be in a block"), "{reason}");
+        let reason = h.rules.process(&[cheap]).unwrap();
+        assert!(reason.contains("insufficient fees"), "{reason}");
+
+        // Accepted proposals execute within the block gas limit.
+        let results = h.block(vec![a, b]);
+        assert!(results.iter().all(|(code, _)| *code == 0), "{results:?}");
+    }
+
+    #[test]
+    fn finalize_block_fails_txs_beyond_block_max_gas() {
+        let mut h = start(450_000, "");
+        // A block CometBFT would not have accepted through ProcessProposal (a replay, say):
+        // a tx runs only while its gas limit fits beside what the block used so far
+        // (each send uses 25,000 to 50,000), so the third fails out of gas without running.
+        let txs: Vec<Bytes> = (0..3).map(|_| h.send(400_000, "")).collect();
+        let results = h.block(txs);
+        for (code, log) in &results[..2] {
+            assert_eq!(*code, 0, "{log}");
+        }
+        assert_eq!(results[2].0, 11, "{}", results[2].1);
+        assert!(results[2].1.contains("block gas meter"), "{}", results[2].1);
+    }
+}

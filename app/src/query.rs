@@ -30,13 +30,14 @@ pub const APP_PROTOCOL_VERSION: u64 = 1;
 pub struct QueryLimits {
     /// Gas cap of one Simulate.
     pub simulate_gas_cap: u64,
-    /// Queries answered at once; the others wait (see [`QUERY_WAIT`]).
+    /// Queries answered at once; the others wait up to `wait` for a turn, then are refused.
     pub concurrency: usize,
+    pub wait: std::time::Duration,
 }
 
 impl Default for QueryLimits {
     fn default() -> Self {
-        Self { simulate_gas_cap: DEFAULT_QUERY_GAS_LIMIT, concurrency: default_query_concurrency() }
+        Self { simulate_gas_cap: DEFAULT_QUERY_GAS_LIMIT, concurrency: default_query_concurrency(), wait: QUERY_WAIT }
     }
 }
 
@@ -80,12 +81,12 @@ impl QueryService {
         self
     }
 
-    /// Waits for one of `limits.concurrency` turns; `None` after [`QUERY_WAIT`].
+    /// Waits for one of `limits.concurrency` turns; `None` after `limits.wait`.
     fn turn(&self) -> Option<QueryTurn<'_>> {
         let (count, freed) = &self.running;
         let guard = count.lock().unwrap_or_else(|e| e.into_inner());
         let (mut guard, timeout) = freed
-            .wait_timeout_while(guard, QUERY_WAIT, |n| *n >= self.limits.concurrency.max(1))
+            .wait_timeout_while(guard, self.limits.wait, |n| *n >= self.limits.concurrency.max(1))
             .unwrap_or_else(|e| e.into_inner());
         if timeout.timed_out() && *guard >= self.limits.concurrency.max(1) {
             return None;
@@ -130,7 +131,7 @@ impl QueryService {
             let busy = sdk::internal(format!(
                 "the node is answering {} queries already and none finished within {}s; try again later",
                 self.limits.concurrency,
-                QUERY_WAIT.as_secs()
+                self.limits.wait.as_secs()
             ));
             return error_response(&busy, request.height);
         };
@@ -330,5 +331,37 @@ fn error_response(err: &Error, height: i64) -> ResponseQuery {
         log: err.log().to_owned(),
         height,
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, OnceLock};
+    use std::time::Duration;
+
+    use tendermint_proto::v0_38::abci::RequestQuery;
+    use veritas_store::{Storage, StorageConfig};
+
+    use super::*;
+
+    #[test]
+    fn queries_beyond_the_concurrency_limit_wait_then_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Arc::new(crate::modules::tx_env(Default::default()));
+        let storage =
+            Storage::open(dir.path(), StorageConfig { substores: env.modules.substores(), keep_recent: 0 }).unwrap();
+        let limits = QueryLimits { simulate_gas_cap: 1, concurrency: 1, wait: Duration::from_millis(100) };
+        let queries = QueryService::new(storage, env, Arc::new(OnceLock::new())).with_limits(limits);
+        let version = || queries.query(RequestQuery { path: "/app/version".into(), ..Default::default() });
+        assert_eq!(version().code, 0);
+
+        let busy = queries.turn().expect("a free turn");
+        let started = std::time::Instant::now();
+        let refused = version();
+        assert!(started.elapsed() >= Duration::from_millis(100), "it waited for a turn first");
+        assert_eq!(refused.code, 1);
+        assert!(refused.log.contains("answering 1 queries already"), "{}", refused.log);
+        drop(busy);
+        assert_eq!(version().code, 0, "a freed turn is taken");
     }
 }

@@ -62,8 +62,11 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     let proposals = Arc::new(ProposalRules::new(storage.clone(), env.clone(), meta.clone()));
     let node = Node::new(storage.clone(), env.clone(), meta.clone());
     let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
-    let limits =
-        crate::query::QueryLimits { simulate_gas_cap: config.query_gas_limit, concurrency: config.query_concurrency };
+    let limits = crate::query::QueryLimits {
+        simulate_gas_cap: config.query_gas_limit,
+        concurrency: config.query_concurrency,
+        wait: crate::query::QUERY_WAIT,
+    };
     let queries = Arc::new(QueryService::new(storage.clone(), env, meta.clone()).with_limits(limits));
     if config.grpc.enable {
         let address = config.grpc.address.parse().context("grpc.address")?;

@@ -54,3 +54,14 @@ impl DecodedTx {
         super::signature::SignDocHasher::new(&self.body_bytes, &self.auth_info_bytes, chain_id)
     }
 }
+
+/// The gas limit a transaction asks for (its fee's `gas_limit`), decoding no more than needed.
+pub fn decode_gas_limit(raw: &[u8]) -> Result<u64, Error> {
+    if raw.len() > MAX_TX_BYTES {
+        return Err(sdk::tx_too_large("transaction too large"));
+    }
+    let tx = TxRaw::decode(raw).map_err(|e| sdk::tx_decode(format!("cannot decode TxRaw: {e}")))?;
+    let auth_info = AuthInfo::decode(tx.auth_info_bytes.as_slice())
+        .map_err(|e| sdk::tx_decode(format!("cannot decode AuthInfo: {e}")))?;
+    Ok(auth_info.fee.map_or(0, |f| f.gas_limit))
+}

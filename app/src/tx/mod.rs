@@ -15,6 +15,7 @@ mod outcome;
 mod runner;
 mod signature;
 
+pub use decode::decode_gas_limit;
 pub use fees::MinGasPrices;
 pub use outcome::TxOutcome;
 pub use runner::{CheckedTx, TxEnv};

@@ -22,6 +22,9 @@ mod zkverify;
 /// Panics contained at the transaction boundary.
 mod panics;
 
+/// The hardening limits (signer cap, consensus minimum gas price, canonical addresses).
+mod limits;
+
 const CHAIN: &str = "test-chain-1";
 
 struct Empty;

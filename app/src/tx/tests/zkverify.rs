@@ -336,3 +336,37 @@ fn the_block_batch_gives_every_tx_its_alone_result() {
         assert!(veritas_zkverify::batch::verdicts_from_batches() > 0, "the block batch judged nothing");
     }
 }
+
+/// CheckTx does no pairing: a proof whose points are sound but which does not verify
+/// passes CheckTx (so a sender cannot make every node it reaches pair for free), then
+/// fails in the block with code 10, where its fee is charged. Bad points are still
+/// refused by CheckTx.
+#[test]
+fn check_tx_skips_the_pairing_which_the_block_charges_for() {
+    let circuit = Circuit::setup(1, 77);
+    let alice = key(1).address;
+    let mut c = chain("");
+    assert!(c.run_msg(register(&alice, circuit.vk_bytes())).is_ok());
+    let (proof, mut inputs) = circuit.prove(3);
+    inputs[0] = public_input_bytes(&Fr::from(12345u64)); // a wrong statement
+    let wrong = verify(&alice, &circuit.vk_id(), uncompressed(&proof), inputs.clone());
+
+    let raw = c.tx(wrong.clone());
+    let mut mempool =
+        Chain { env: tx_env(MinGasPrices::default()), state: Overlay::new(Empty), block: c.block.clone() };
+    mempool.state.apply(c.snapshot());
+    let checked = mempool.run(ExecMode::CheckTx, &raw);
+    assert!(checked.is_ok(), "CheckTx must not pair: {checked:?}");
+    let log = fee_kept(&mut c, wrong, 10);
+    assert!(log.contains("does not verify"), "{log}");
+
+    // A B outside G2's subgroup is refused already in CheckTx.
+    let mut bad = proof.clone();
+    bad.b = g2_outside_subgroup();
+    let raw = c.tx(verify(&alice, &circuit.vk_id(), uncompressed(&bad), inputs));
+    let mut mempool =
+        Chain { env: tx_env(MinGasPrices::default()), state: Overlay::new(Empty), block: c.block.clone() };
+    mempool.state.apply(c.snapshot());
+    let refused = mempool.run(ExecMode::CheckTx, &raw);
+    assert_eq!((refused.codespace.as_str(), refused.code), (ZK, 4), "{}", refused.log);
+}

@@ -1,0 +1,98 @@
+//! The hardening limits on the transaction path: the signer cap before any signature
+//! work, the consensus minimum gas price in blocks, and canonical addresses only.
+
+use super::*;
+
+/// A chain whose genesis sets the auth params given (merged into the defaults).
+fn chain_with_auth(params: serde_json::Value) -> Chain {
+    let env = tx_env(MinGasPrices::default());
+    let mut state = Overlay::new(Empty);
+    let block = BlockInfo { height: 5, chain_id: CHAIN.into(), ..Default::default() };
+    let mut auth_params = serde_json::to_value(veritas_auth::Params::default()).unwrap();
+    for (k, v) in params.as_object().unwrap() {
+        auth_params[k] = v.clone();
+    }
+    let genesis = json!({
+        "auth": { "params": auth_params },
+        "bank": { "balances": [
+            { "address": key(1).address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "1000000" }] },
+        ]},
+        "zkverify": {},
+        "ibc": {},
+    });
+    let mut gas = GasMeter::infinite();
+    let mut events = Vec::new();
+    env.modules
+        .init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), &genesis)
+        .unwrap();
+    Chain { env, state, block }
+}
+
+#[test]
+fn more_signatures_than_tx_sig_limit_are_refused_before_any_is_verified() {
+    let mut c = chain_with_auth(json!({ "tx_sig_limit": 2 }));
+    let alice = key(1);
+    let raw = TxSpec::send("1").build(&alice);
+    let mut tx = TxRaw::decode(raw.as_slice()).unwrap();
+    // Three (garbage) signatures: refused by count, not by a failed verification.
+    tx.signatures = vec![vec![1u8; 64]; 3];
+    let log = rejected_without_fee(&mut c, ExecMode::Finalize, &tx.encode_to_vec(), "sdk", 14);
+    assert_eq!(log, "signatures: 3, limit: 2");
+    // Three distinct signers needed by the messages: the same refusal.
+    let mut spec = TxSpec::send("1");
+    spec.msgs = vec![
+        send_msg(&key(1).address, &key(3).address, "1", "uvrt"),
+        send_msg(&key(2).address, &key(3).address, "1", "uvrt"),
+        send_msg(&key(4).address, &key(3).address, "1", "uvrt"),
+    ];
+    let log = rejected_without_fee(&mut c, ExecMode::CheckTx, &spec.build(&alice), "sdk", 14);
+    assert_eq!(log, "signatures: 3, limit: 2");
+}
+
+#[test]
+fn the_consensus_minimum_gas_price_holds_in_blocks_too() {
+    let mut c = chain_with_auth(json!({ "min_gas_prices": "0.025uvrt" }));
+    let alice = key(1);
+    // 200,000 gas × 0.025 = 5,000uvrt.
+    let low = TxSpec { fee: "4999", ..TxSpec::send("1") }.build(&alice);
+    for mode in [ExecMode::CheckTx, ExecMode::Finalize] {
+        let log = rejected_without_fee(&mut c, mode, &low, "sdk", 13);
+        assert!(log.contains("consensus minimum gas prices") && log.contains("required: 5000uvrt"), "{log}");
+    }
+    assert!(c.run(ExecMode::Finalize, &TxSpec::send("1").build(&alice)).is_ok());
+    // Simulation is sent without a fee: it is not held to the minimum.
+    let probe = TxSpec { fee: "", sequence: 1, ..TxSpec::send("1") }.build(&alice);
+    assert!(c.run(ExecMode::Simulate, &probe).is_ok());
+
+    let bad = chain_with_auth_result(json!({ "min_gas_prices": "0.1.2uvrt" }));
+    assert!(bad.unwrap_err().log().contains("min_gas_prices"));
+}
+
+fn chain_with_auth_result(params: serde_json::Value) -> Result<(), Error> {
+    let mut auth_params = serde_json::to_value(veritas_auth::Params::default()).unwrap();
+    for (k, v) in params.as_object().unwrap() {
+        auth_params[k] = v.clone();
+    }
+    let env = tx_env(MinGasPrices::default());
+    let app_state = json!({ "auth": { "params": auth_params }, "bank": {}, "zkverify": {}, "ibc": {} });
+    env.modules.validate_genesis(&app_state)
+}
+
+#[test]
+fn a_bech32m_recipient_is_not_an_address() {
+    let mut c = chain("");
+    let alice = key(1);
+    let hrp = bech32::Hrp::parse("veritas").unwrap();
+    let bech32m = bech32::encode::<bech32::Bech32m>(hrp, key(3).address.as_bytes()).unwrap();
+    let msg = Any {
+        type_url: "/cosmos.bank.v1beta1.MsgSend".into(),
+        value: MsgSend {
+            from_address: alice.address.to_bech32(),
+            to_address: bech32m,
+            amount: vec![ProtoCoin { denom: "uvrt".into(), amount: "1".into() }],
+        }
+        .encode_to_vec(),
+    };
+    let raw = TxSpec { msgs: vec![msg], ..TxSpec::send("1") }.build(&alice);
+    rejected_without_fee(&mut c, ExecMode::Finalize, &raw, "sdk", 7);
+}
