@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store (real RocksDB), CLI and end-to-end (real cometbft,
-# CosmJS, snarkjs, Hermes, ibc-go's simd).
+# CosmJS, snarkjs, Hermes, ibc-go's simd), then every fuzz target for a few seconds on
+# its corpus (fuzz/run.sh).
 # Everything builds with the release profile, so dependencies compile once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --release --locked --workspace --no-fail-fast
 fi
+# Every fuzz target for a few seconds on its seeds (a long campaign: fuzz/README.md).
+bash fuzz/run.sh --seconds 5

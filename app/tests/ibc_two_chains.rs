@@ -130,6 +130,7 @@ impl Chain {
 
     /// Executes and commits the next block with `txs`; returns their results.
     fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
+        save_fuzz_seeds(&self.id, self.height + 1, &txs);
         let height = self.height + 1;
         self.clock.set(self.clock.get() + BLOCK_SECONDS);
         let seconds = self.clock.get();
@@ -229,6 +230,29 @@ impl Chain {
         let result = self.submit(signer, msgs);
         assert_eq!(result.code, 0, "{} (codespace {})", result.log, result.codespace);
         result
+    }
+}
+
+/// With `VERITAS_FUZZ_SEEDS=<dir>`, keeps every transaction (for `tx_pipeline`) and each
+/// of its messages (for `module_msgs`: a byte selecting the type URL, then the value) as
+/// fuzzing seeds: real IBC handshakes, packets, acknowledgements and timeouts.
+fn save_fuzz_seeds(chain: &str, height: u64, txs: &[Vec<u8>]) {
+    let Some(dir) = std::env::var_os("VERITAS_FUZZ_SEEDS") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let urls: Vec<&str> =
+        veritas_app::modules::module_set().modules().flat_map(|m| m.msg_type_urls().iter().copied()).collect();
+    for (i, raw) in txs.iter().enumerate() {
+        let name = format!("ibc-{chain}-{height}-{i}");
+        std::fs::create_dir_all(dir.join("tx_pipeline")).unwrap();
+        std::fs::write(dir.join("tx_pipeline").join(&name), raw).unwrap();
+        let tx = cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw::decode(raw.as_slice()).unwrap();
+        let body = cosmos_sdk_proto::cosmos::tx::v1beta1::TxBody::decode(tx.body_bytes.as_slice()).unwrap();
+        for (j, msg) in body.messages.iter().enumerate() {
+            let Some(selector) = urls.iter().position(|u| *u == msg.type_url) else { continue };
+            std::fs::create_dir_all(dir.join("module_msgs")).unwrap();
+            let seed = [&[selector as u8][..], &msg.value].concat();
+            std::fs::write(dir.join("module_msgs").join(format!("{name}-{j}")), seed).unwrap();
+        }
     }
 }
 
@@ -729,6 +753,41 @@ fn two_chains_connect_and_move_tokens_over_ibc() {
         heights.first() < Some(&10) && heights.last() >= Some(&10),
         "crosses 9 -> 10 (store order differs): {heights:?}"
     );
+    // Paged two at a time, the pages follow one another to the same list.
+    let mut paged = Vec::new();
+    let mut key = Vec::new();
+    loop {
+        let pagination = ibc_proto::cosmos::base::query::v1beta1::PageRequest {
+            key: key.clone(),
+            limit: 2,
+            count_total: true,
+            ..Default::default()
+        };
+        let page: client::QueryConsensusStateHeightsResponse = ask(
+            &b,
+            "/ibc.core.client.v1.Query/ConsensusStateHeights",
+            client::QueryConsensusStateHeightsRequest { client_id: CLIENT.into(), pagination: Some(pagination) },
+        );
+        assert!(page.consensus_state_heights.len() <= 2);
+        paged.extend(page.consensus_state_heights.iter().map(|h| h.revision_height));
+        let response = page.pagination.unwrap();
+        if key.is_empty() {
+            assert_eq!(response.total, heights.len() as u64, "counted on the first page");
+        }
+        if response.next_key.is_empty() {
+            break;
+        }
+        key = response.next_key;
+    }
+    assert_eq!(paged, heights);
+    let first: client::QueryClientStatesResponse = ask(
+        &b,
+        "/ibc.core.client.v1.Query/ClientStates",
+        client::QueryClientStatesRequest {
+            pagination: Some(ibc_proto::cosmos::base::query::v1beta1::PageRequest { limit: 1, ..Default::default() }),
+        },
+    );
+    assert_eq!(first.client_states.len(), 1);
     let states: client::QueryConsensusStatesResponse = ask(
         &b,
         "/ibc.core.client.v1.Query/ConsensusStates",

@@ -84,7 +84,9 @@ pub fn paginate(kv: &mut impl StoreRead, prefix: &[u8], page: &Page) -> Result<P
             out.entries.push((suffix.to_vec(), value));
         }
     }
-    if page.count_total {
+    // As the Cosmos SDK: a total is counted only for offset pages (with a key it would
+    // count from the key on).
+    if page.count_total && page.key.is_empty() {
         out.total = seen;
     }
     Ok(out)
@@ -156,6 +158,8 @@ mod tests {
         assert_eq!(capped.entries.len() as u64, MAX_LIMIT.min(600));
         let default = paginate(&mut kv, b"p/", &Page::default()).unwrap();
         assert_eq!((default.entries.len() as u64, default.next_key), (DEFAULT_LIMIT, b"0100".to_vec()));
+        let keyed = Page { key: b"0590".to_vec(), count_total: true, ..Page::default() };
+        assert_eq!(paginate(&mut kv, b"p/", &keyed).unwrap().total, 0, "no total from a key, as the SDK");
     }
 
     #[test]

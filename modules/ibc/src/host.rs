@@ -108,11 +108,10 @@ enum Order {
 }
 
 fn height_index_prefix(client_id: &ClientId, order: Order) -> Vec<u8> {
-    let name = match order {
-        Order::Ascending => "consensusHeightsAsc",
-        Order::Descending => "consensusHeightsDesc",
-    };
-    format!("veritas/{name}/{client_id}/").into_bytes()
+    match order {
+        Order::Ascending => consensus_height_index_prefix(client_id.as_str()),
+        Order::Descending => format!("veritas/consensusHeightsDesc/{client_id}/").into_bytes(),
+    }
 }
 
 /// `prefix ‖ revision ‖ height`, big-endian (inverted for `Descending`), so key order is
@@ -127,6 +126,18 @@ fn height_index_key(client_id: &ClientId, height: &Height, order: Order) -> Vec<
     key.extend(rev.to_be_bytes());
     key.extend(h.to_be_bytes());
     key
+}
+
+/// The ascending consensus-height index of `client_id` (for the ConsensusStates and
+/// ConsensusStateHeights queries, which page through it).
+pub(crate) fn consensus_height_index_prefix(client_id: &str) -> Vec<u8> {
+    format!("veritas/consensusHeightsAsc/{client_id}/").into_bytes()
+}
+
+/// `(revision, height)` of an ascending index entry's suffix.
+pub(crate) fn decode_consensus_height(suffix: &[u8]) -> Option<(u64, u64)> {
+    let suffix: &[u8; 16] = suffix.try_into().ok()?;
+    Some((u64::from_be_bytes(suffix[..8].try_into().ok()?), u64::from_be_bytes(suffix[8..].try_into().ok()?)))
 }
 
 fn decode_index_height(suffix: &[u8], order: Order) -> Result<Height, HostError> {

@@ -1,11 +1,13 @@
 //! ibc-go's query services over ABCI gRPC-style paths (protobuf in and out), read
 //! straight from the ICS-24 keys. Proof fields are left empty: proofs come from
 //! `store/ibc/key` queries with `prove=true` (two ICS-23 ops, substore then root).
+use ibc_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use ibc_proto::ibc::applications::transfer::v1 as transfer;
 use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
+use veritas_framework::pagination::{paginate, Page, PageOf};
 use veritas_framework::{decode_request, sdk, Error, QueryContext, StoreRead};
 
 use crate::errors;
@@ -90,43 +92,25 @@ fn any(raw: &[u8]) -> Result<ibc_proto::google::protobuf::Any, Error> {
     ibc_proto::google::protobuf::Any::decode(raw).map_err(corrupt("Any"))
 }
 
-/// `(sequence, value)` of every key under `{kind}/ports/{port}/channels/{channel}/sequences/`.
+/// One page of `(sequence, value)` under `{kind}/ports/{port}/channels/{channel}/sequences/`.
 fn packet_states(
     kv: &mut impl StoreRead,
     kind: &str,
     port: &str,
     chan: &str,
-) -> Result<Vec<channel::PacketState>, Error> {
+    page: &Page,
+) -> Result<(Vec<channel::PacketState>, PageResponse), Error> {
     let prefix = format!("{kind}/ports/{port}/channels/{chan}/sequences/");
-    Ok(kv
-        .scan_all(prefix.as_bytes())?
-        .into_iter()
-        .filter_map(|(key, data)| {
-            let sequence = String::from_utf8_lossy(&key[prefix.len()..]).parse().ok()?;
-            Some(channel::PacketState { port_id: port.into(), channel_id: chan.into(), sequence, data })
+    let listed = paginate(kv, prefix.as_bytes(), page)?;
+    let states = listed
+        .entries
+        .iter()
+        .filter_map(|(suffix, data)| {
+            let sequence = String::from_utf8_lossy(suffix).parse().ok()?;
+            Some(channel::PacketState { port_id: port.into(), channel_id: chan.into(), sequence, data: data.clone() })
         })
-        .collect())
-}
-
-/// Every consensus state of `client_id`, oldest first (the store orders "1-10" before "1-9").
-fn consensus_states(kv: &mut impl StoreRead, client_id: &str) -> Result<Vec<client::ConsensusStateWithHeight>, Error> {
-    let prefix = format!("clients/{client_id}/consensusStates/");
-    let mut states = Vec::new();
-    for (key, raw) in kv.scan_all(prefix.as_bytes())? {
-        // Skip the processedTime / processedHeight entries kept beside each state.
-        let Some((revision, height)) = String::from_utf8_lossy(&key[prefix.len()..])
-            .split_once('-')
-            .and_then(|(r, h)| Some((r.parse::<u64>().ok()?, h.parse::<u64>().ok()?)))
-        else {
-            continue;
-        };
-        states.push(client::ConsensusStateWithHeight {
-            height: Some(client::Height { revision_number: revision, revision_height: height }),
-            consensus_state: Some(any(&raw)?),
-        });
-    }
-    states.sort_by_key(|s| s.height.map(|h| (h.revision_number, h.revision_height)));
-    Ok(states)
+        .collect();
+    Ok((states, listed.response_ibc()))
 }
 
 fn client_state(kv: &mut impl StoreRead, client_id: &str) -> Result<client::IdentifiedClientState, Error> {
@@ -149,17 +133,109 @@ fn channel_end(kv: &mut impl StoreRead, port: &str, chan: &str) -> Result<channe
     channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))
 }
 
-/// Every channel end, with its port and channel ids.
-fn identified_channels(kv: &mut impl StoreRead) -> Result<Vec<channel::IdentifiedChannel>, Error> {
-    kv.scan_all(b"channelEnds/ports/")?
-        .into_iter()
+/// A request's `PageRequest` in the framework's terms (none: the first default page).
+fn page(request: Option<PageRequest>) -> Page {
+    let r = request.unwrap_or_default();
+    Page { key: r.key, offset: r.offset, limit: r.limit, count_total: r.count_total, reverse: r.reverse }
+}
+
+/// The most sequences an UnreceivedPackets / UnreceivedAcks / PacketAcknowledgements
+/// request may name (each is one read).
+const MAX_SEQUENCES: usize = 100_000;
+
+fn check_sequence_count(sequences: &[u64]) -> Result<(), Error> {
+    if sequences.len() > MAX_SEQUENCES {
+        return Err(sdk::invalid_request(format!(
+            "{} sequences asked at once; at most {MAX_SEQUENCES}",
+            sequences.len()
+        )));
+    }
+    Ok(())
+}
+
+/// One page of client states. Client ids are `07-tendermint-<n>` (the only client type),
+/// so the page walks `n` from the page key (big-endian) or offset up to the client
+/// counter: consensus states stored under `clients/` are never scanned.
+fn client_states_page(
+    kv: &mut impl StoreRead,
+    page: &Page,
+) -> Result<(Vec<client::IdentifiedClientState>, PageResponse), Error> {
+    if page.reverse {
+        return Err(sdk::invalid_request("reverse pagination is not supported"));
+    }
+    let counter = match kv.get(b"nextClientSequence")? {
+        Some(raw) => {
+            u64::from_be_bytes(raw.as_slice().try_into().map_err(|_| sdk::internal("corrupt client counter"))?)
+        }
+        None => 0,
+    };
+    let first = if page.key.is_empty() {
+        page.offset
+    } else {
+        u64::from_be_bytes(page.key.as_slice().try_into().map_err(|_| sdk::invalid_request("invalid page key"))?)
+    };
+    let limit = match page.limit {
+        0 => veritas_framework::pagination::DEFAULT_LIMIT,
+        n => n.min(veritas_framework::pagination::MAX_LIMIT),
+    };
+    let mut states = Vec::new();
+    let mut n = first;
+    while n < counter && (states.len() as u64) < limit {
+        let id = format!("07-tendermint-{n}");
+        if let Some(raw) = kv.get(format!("clients/{id}/clientState").as_bytes())? {
+            states.push(client::IdentifiedClientState { client_id: id, client_state: Some(any(&raw)?) });
+        }
+        n += 1;
+    }
+    let next_key = if n < counter { n.to_be_bytes().to_vec() } else { Vec::new() };
+    let total = if page.count_total { counter } else { 0 };
+    Ok((states, PageResponse { next_key, total }))
+}
+
+/// One page of `client_id`'s consensus states, oldest first, from the height index.
+fn consensus_states_page(
+    kv: &mut impl StoreRead,
+    client_id: &str,
+    page: &Page,
+) -> Result<(Vec<client::ConsensusStateWithHeight>, PageResponse), Error> {
+    let prefix = crate::host::consensus_height_index_prefix(client_id);
+    let listed = paginate(kv, &prefix, page)?;
+    let mut states = Vec::with_capacity(listed.entries.len());
+    for (suffix, _) in &listed.entries {
+        let (revision, height) = crate::host::decode_consensus_height(suffix)
+            .ok_or_else(|| sdk::internal("corrupt consensus height index entry"))?;
+        let raw = kv
+            .get(format!("clients/{client_id}/consensusStates/{revision}-{height}").as_bytes())?
+            .ok_or_else(|| sdk::internal(format!("indexed consensus state {revision}-{height} is missing")))?;
+        states.push(client::ConsensusStateWithHeight {
+            height: Some(client::Height { revision_number: revision, revision_height: height }),
+            consensus_state: Some(any(&raw)?),
+        });
+    }
+    Ok((states, listed.response_ibc()))
+}
+
+/// One page of channel ends, with their port and channel ids.
+fn channels_page(
+    kv: &mut impl StoreRead,
+    page: &Page,
+) -> Result<(Vec<channel::IdentifiedChannel>, PageResponse), Error> {
+    let listed = paginate(kv, b"channelEnds/ports/", page)?;
+    let channels = identified_channels(&listed.entries)?;
+    Ok((channels, listed.response_ibc()))
+}
+
+/// Channel ends from `(key suffix under channelEnds/ports/, value)` entries.
+fn identified_channels(entries: &[(Vec<u8>, Vec<u8>)]) -> Result<Vec<channel::IdentifiedChannel>, Error> {
+    entries
+        .iter()
         .map(|(key, raw)| {
-            let key = String::from_utf8_lossy(&key).into_owned();
+            let key = format!("channelEnds/ports/{}", String::from_utf8_lossy(key));
             let mut parts = key.split('/').skip(2);
             let port_id = parts.next().unwrap_or_default().to_owned();
             let channel_id = parts.nth(1).unwrap_or_default().to_owned();
             let end = channel::Channel::decode(raw.as_slice()).map_err(corrupt("channel"))?;
-            Ok(channel::IdentifiedChannel {
+            Ok::<_, Error>(channel::IdentifiedChannel {
                 state: end.state,
                 ordering: end.ordering,
                 counterparty: end.counterparty,
@@ -199,20 +275,9 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
     let mut kv = ctx.kv(&STORE_KEY);
     Ok(match path {
         CLIENT_STATES => {
-            let _: client::QueryClientStatesRequest = decode_request(data)?;
-            let client_states = kv
-                .scan_all(b"clients/")?
-                .into_iter()
-                .filter_map(|(key, raw)| {
-                    let key = String::from_utf8_lossy(&key).into_owned();
-                    let id = key.strip_prefix("clients/")?.strip_suffix("/clientState")?.to_owned();
-                    Some(
-                        any(&raw)
-                            .map(|state| client::IdentifiedClientState { client_id: id, client_state: Some(state) }),
-                    )
-                })
-                .collect::<Result<_, _>>()?;
-            client::QueryClientStatesResponse { client_states, pagination: None }.encode_to_vec()
+            let r: client::QueryClientStatesRequest = decode_request(data)?;
+            let (client_states, response) = client_states_page(&mut kv, &page(r.pagination))?;
+            client::QueryClientStatesResponse { client_states, pagination: Some(response) }.encode_to_vec()
         }
         CLIENT_STATE => {
             let r: client::QueryClientStateRequest = decode_request(data)?;
@@ -237,14 +302,27 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         CONSENSUS_STATES => {
             let r: client::QueryConsensusStatesRequest = decode_request(data)?;
-            let consensus_states = consensus_states(&mut kv, &r.client_id)?;
-            client::QueryConsensusStatesResponse { consensus_states, pagination: None }.encode_to_vec()
+            let (consensus_states, response) = consensus_states_page(&mut kv, &r.client_id, &page(r.pagination))?;
+            client::QueryConsensusStatesResponse { consensus_states, pagination: Some(response) }.encode_to_vec()
         }
         CONSENSUS_STATE_HEIGHTS => {
             let r: client::QueryConsensusStateHeightsRequest = decode_request(data)?;
-            let consensus_state_heights =
-                consensus_states(&mut kv, &r.client_id)?.into_iter().filter_map(|s| s.height).collect();
-            client::QueryConsensusStateHeightsResponse { consensus_state_heights, pagination: None }.encode_to_vec()
+            let prefix = crate::host::consensus_height_index_prefix(&r.client_id);
+            let listed = paginate(&mut kv, &prefix, &page(r.pagination))?;
+            let consensus_state_heights = listed
+                .entries
+                .iter()
+                .map(|(suffix, _)| {
+                    let (revision_number, revision_height) = crate::host::decode_consensus_height(suffix)
+                        .ok_or_else(|| sdk::internal("corrupt consensus height index entry"))?;
+                    Ok(client::Height { revision_number, revision_height })
+                })
+                .collect::<Result<_, Error>>()?;
+            client::QueryConsensusStateHeightsResponse {
+                consensus_state_heights,
+                pagination: Some(listed.response_ibc()),
+            }
+            .encode_to_vec()
         }
         CLIENT_PARAMS => {
             let _: client::QueryClientParamsRequest = decode_request(data)?;
@@ -284,12 +362,13 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             .encode_to_vec()
         }
         CONNECTIONS => {
-            let _: connection::QueryConnectionsRequest = decode_request(data)?;
-            let connections = kv
-                .scan_all(b"connections/")?
-                .into_iter()
-                .map(|(key, raw)| {
-                    let id = String::from_utf8_lossy(&key["connections/".len()..]).into_owned();
+            let r: connection::QueryConnectionsRequest = decode_request(data)?;
+            let listed = paginate(&mut kv, b"connections/", &page(r.pagination))?;
+            let connections = listed
+                .entries
+                .iter()
+                .map(|(suffix, raw)| {
+                    let id = String::from_utf8_lossy(suffix).into_owned();
                     let end = connection::ConnectionEnd::decode(raw.as_slice()).map_err(corrupt("connection"))?;
                     Ok(connection::IdentifiedConnection {
                         id,
@@ -301,7 +380,12 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                     })
                 })
                 .collect::<Result<_, Error>>()?;
-            connection::QueryConnectionsResponse { connections, pagination: None, height: height(ctx) }.encode_to_vec()
+            connection::QueryConnectionsResponse {
+                connections,
+                pagination: Some(listed.response_ibc()),
+                height: height(ctx),
+            }
+            .encode_to_vec()
         }
         CONNECTION => {
             let r: connection::QueryConnectionRequest = decode_request(data)?;
@@ -310,9 +394,9 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                 .encode_to_vec()
         }
         CHANNELS => {
-            let _: channel::QueryChannelsRequest = decode_request(data)?;
-            let channels = identified_channels(&mut kv)?;
-            channel::QueryChannelsResponse { channels, pagination: None, height: height(ctx) }.encode_to_vec()
+            let r: channel::QueryChannelsRequest = decode_request(data)?;
+            let (channels, response) = channels_page(&mut kv, &page(r.pagination))?;
+            channel::QueryChannelsResponse { channels, pagination: Some(response), height: height(ctx) }.encode_to_vec()
         }
         CHANNEL => {
             let r: channel::QueryChannelRequest = decode_request(data)?;
@@ -321,10 +405,12 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
                 .encode_to_vec()
         }
         CONNECTION_CHANNELS => {
+            // A page of channel ends, filtered: a page may hold fewer than its limit.
             let r: channel::QueryConnectionChannelsRequest = decode_request(data)?;
-            let mut channels = identified_channels(&mut kv)?;
+            let (mut channels, response) = channels_page(&mut kv, &page(r.pagination))?;
             channels.retain(|c| c.connection_hops.first() == Some(&r.connection));
-            channel::QueryConnectionChannelsResponse { channels, pagination: None, height: height(ctx) }.encode_to_vec()
+            channel::QueryConnectionChannelsResponse { channels, pagination: Some(response), height: height(ctx) }
+                .encode_to_vec()
         }
         CHANNEL_CLIENT_STATE => {
             let r: channel::QueryChannelClientStateRequest = decode_request(data)?;
@@ -370,17 +456,34 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         PACKET_COMMITMENTS => {
             let r: channel::QueryPacketCommitmentsRequest = decode_request(data)?;
-            let commitments = packet_states(&mut kv, "commitments", &r.port_id, &r.channel_id)?;
-            channel::QueryPacketCommitmentsResponse { commitments, pagination: None, height: height(ctx) }
+            let (commitments, response) =
+                packet_states(&mut kv, "commitments", &r.port_id, &r.channel_id, &page(r.pagination))?;
+            channel::QueryPacketCommitmentsResponse { commitments, pagination: Some(response), height: height(ctx) }
                 .encode_to_vec()
         }
         PACKET_ACKNOWLEDGEMENTS => {
+            // As ibc-go: named sequences are looked up one by one, otherwise a page.
             let r: channel::QueryPacketAcknowledgementsRequest = decode_request(data)?;
-            let mut acknowledgements = packet_states(&mut kv, "acks", &r.port_id, &r.channel_id)?;
-            if !r.packet_commitment_sequences.is_empty() {
-                acknowledgements.retain(|a| r.packet_commitment_sequences.contains(&a.sequence));
-            }
-            channel::QueryPacketAcknowledgementsResponse { acknowledgements, pagination: None, height: height(ctx) }
+            let (acknowledgements, pagination) = if r.packet_commitment_sequences.is_empty() {
+                let (acks, response) = packet_states(&mut kv, "acks", &r.port_id, &r.channel_id, &page(r.pagination))?;
+                (acks, Some(response))
+            } else {
+                check_sequence_count(&r.packet_commitment_sequences)?;
+                let mut acks = Vec::new();
+                for &sequence in &r.packet_commitment_sequences {
+                    let key = format!("acks/ports/{}/channels/{}/sequences/{sequence}", r.port_id, r.channel_id);
+                    if let Some(data) = kv.get(key.as_bytes())? {
+                        acks.push(channel::PacketState {
+                            port_id: r.port_id.clone(),
+                            channel_id: r.channel_id.clone(),
+                            sequence,
+                            data,
+                        });
+                    }
+                }
+                (acks, None)
+            };
+            channel::QueryPacketAcknowledgementsResponse { acknowledgements, pagination, height: height(ctx) }
                 .encode_to_vec()
         }
         UNRECEIVED_PACKETS => {
@@ -389,6 +492,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let r: channel::QueryUnreceivedPacketsRequest = decode_request(data)?;
             let end = channel_end(&mut kv, &r.port_id, &r.channel_id)?;
             reject_sequence_zero(&r.packet_commitment_sequences)?;
+            check_sequence_count(&r.packet_commitment_sequences)?;
             let mut sequences = Vec::new();
             if end.ordering == channel::Order::Ordered as i32 {
                 let next = next_sequence_recv(&mut kv, &r.port_id, &r.channel_id)?;
@@ -408,6 +512,7 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             let r: channel::QueryUnreceivedAcksRequest = decode_request(data)?;
             channel_end(&mut kv, &r.port_id, &r.channel_id)?;
             reject_sequence_zero(&r.packet_ack_sequences)?;
+            check_sequence_count(&r.packet_ack_sequences)?;
             let mut sequences = Vec::new();
             for seq in r.packet_ack_sequences {
                 let key = format!("commitments/ports/{}/channels/{}/sequences/{seq}", r.port_id, r.channel_id);
@@ -418,13 +523,10 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
             channel::QueryUnreceivedAcksResponse { sequences, height: height(ctx) }.encode_to_vec()
         }
         DENOM_TRACES => {
-            let _: transfer::QueryDenomTracesRequest = decode_request(data)?;
-            let denom_traces = kv
-                .scan_all(DENOM_TRACE_PREFIX)?
-                .into_iter()
-                .map(|(_, raw)| trace(&String::from_utf8_lossy(&raw)))
-                .collect();
-            transfer::QueryDenomTracesResponse { denom_traces, pagination: None }.encode_to_vec()
+            let r: transfer::QueryDenomTracesRequest = decode_request(data)?;
+            let listed = paginate(&mut kv, DENOM_TRACE_PREFIX, &page(r.pagination))?;
+            let denom_traces = listed.entries.iter().map(|(_, raw)| trace(&String::from_utf8_lossy(raw))).collect();
+            transfer::QueryDenomTracesResponse { denom_traces, pagination: Some(listed.response_ibc()) }.encode_to_vec()
         }
         DENOM_TRACE => {
             let r: transfer::QueryDenomTraceRequest = decode_request(data)?;
@@ -476,4 +578,15 @@ fn trace(full: &str) -> transfer::DenomTrace {
         path_len += 2;
     }
     transfer::DenomTrace { path: parts[..path_len].join("/"), base_denom: parts[path_len..].join("/") }
+}
+
+/// The ibc-proto `PageResponse` of a framework page.
+trait IbcPageResponse {
+    fn response_ibc(&self) -> PageResponse;
+}
+
+impl IbcPageResponse for PageOf {
+    fn response_ibc(&self) -> PageResponse {
+        PageResponse { next_key: self.next_key.clone(), total: self.total }
+    }
 }

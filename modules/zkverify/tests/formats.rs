@@ -151,3 +151,13 @@ fn arkworks_files_binary_hex_and_json_read_the_same() {
     assert!(read_public_inputs(&joined[..40], Format::Arkworks).unwrap_err().to_string().contains("32-byte"));
     assert!(read_proof(&proof[..100], Format::Arkworks).is_err());
 }
+
+/// Fuzzing regressions (fuzz/regressions/zk_decoders): each input, first byte dropped
+/// (the fuzz target's decoder selector), is refused without a panic.
+#[test]
+fn fuzzing_regressions_are_refused_not_panics() {
+    // An arkworks key file shorter than an uncompressed key's fixed part: the length
+    // arithmetic underflowed.
+    let input = include_bytes!("../../../fuzz/regressions/zk_decoders/arkworks-key-shorter-than-fixed-part");
+    assert!(veritas_zkverify::formats::arkworks::verifying_key(&input[1..]).is_err());
+}

@@ -29,10 +29,11 @@ pub fn verifying_key(file: &[u8]) -> Result<Vec<u8>, FormatError> {
         Err(compressed_error) => {
             // An uncompressed key: 96 + 3·192 + 8 + 96·n bytes.
             let fixed = 96 + 3 * 192 + 8;
-            let plausible = bytes.len() > fixed && (bytes.len() - fixed) % 96 == 0;
             // The length prefix is checked first: arkworks allocates what it says.
-            let declared = plausible.then(|| u64::from_le_bytes(bytes[fixed - 8..fixed].try_into().expect("8 bytes")));
-            if declared != Some(((bytes.len() - fixed) / 96) as u64) {
+            let points =
+                bytes.len().checked_sub(fixed).filter(|rest| *rest > 0 && rest % 96 == 0).map(|rest| rest / 96);
+            let declared = bytes.get(fixed - 8..fixed).map(|raw| u64::from_le_bytes(raw.try_into().expect("8 bytes")));
+            if points.is_none() || declared != points.map(|n| n as u64) {
                 return Err(compressed_error.into());
             }
             let vk = VerifyingKey::<Bls12_381>::deserialize_with_mode(bytes.as_slice(), Compress::No, Validate::Yes)
