@@ -87,7 +87,7 @@ fn a_snarkjs_proof_is_registered_verified_recorded_and_queried() {
     // Register (gas from simulation), then verify with the snarkjs files.
     let registered = ok_json(&tx(&["register-vk", &s(&vk), "--format", "snarkjs", "--gas", "auto"]));
     assert_eq!((registered["code"].as_u64(), registered["vk_id"].as_str()), (Some(0), Some(vk_id.as_str())));
-    let verified = ok_json(&tx(&["verify", &vk_id, &s(&proof), &s(&public), "--format", "snarkjs", "--gas", "400000"]));
+    let verified = ok_json(&tx(&["verify", &vk_id, &s(&proof), &s(&public), "--format", "snarkjs", "--gas", "auto"]));
     assert_eq!(verified["code"], 0, "{verified}");
     let proof_id = verified["proof_id"].as_str().unwrap().to_owned();
     assert_eq!(proof_id, local["proof_id"], "the chain and verify-local agree on the proof id");
@@ -102,20 +102,21 @@ fn a_snarkjs_proof_is_registered_verified_recorded_and_queried() {
     assert_eq!(record["public_inputs"][0], hex::encode(expected_input), "the public input is a·b");
 
     // Resubmitting is refused with its own code; so is a changed public signal.
-    let again = tx(&["verify", &vk_id, &s(&proof), &s(&public), "--format", "snarkjs", "--gas", "400000"]);
+    let again = tx(&["verify", &vk_id, &s(&proof), &s(&public), "--format", "snarkjs", "--gas", "500000"]);
     assert!(!again.status.success());
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(err.contains("code 11") && err.contains("already recorded"), "{err}");
     let wrong = node.dir.path().join("wrong.json");
     std::fs::write(&wrong, format!("[\"{}\"]", product + 1)).unwrap();
-    let bad = tx(&["verify", &vk_id, &s(&proof), &s(&wrong), "--format", "snarkjs", "--gas", "400000"]);
+    let bad = tx(&["verify", &vk_id, &s(&proof), &s(&wrong), "--format", "snarkjs", "--gas", "500000"]);
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("code 10") && err.contains("does not verify"), "{err}");
 
     // A second circuit with 4 public inputs, from the committed snarkjs files.
     let poly = fixtures().join("poly");
-    let poly_vk = ok_json(&tx(&["register-vk", &s(&poly.join("verification_key.json")), "--format", "snarkjs"]));
+    let poly_vk =
+        ok_json(&tx(&["register-vk", &s(&poly.join("verification_key.json")), "--format", "snarkjs", "--gas", "auto"]));
     let poly_id = poly_vk["vk_id"].as_str().unwrap().to_owned();
     let poly_proof = ok_json(&tx(&[
         "verify",
@@ -125,7 +126,7 @@ fn a_snarkjs_proof_is_registered_verified_recorded_and_queried() {
         "--format",
         "snarkjs",
         "--gas",
-        "400000",
+        "auto",
     ]));
     assert_eq!(poly_proof["code"], 0);
 

@@ -129,17 +129,19 @@ fn check_signer(
     ctx.gas_meter().consume(sig_gas, "ante verify: secp256k1")?;
     if ctx.mode() != ExecMode::Simulate {
         let digest = doc.digest(account.account_number);
-        if !preverified.contains(&pubkey, &digest, signature) {
-            verify_secp256k1(&pubkey, &digest, signature).map_err(|e| {
-                sdk::unauthorized(format!(
-                    "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({}): {}",
-                    account.account_number,
-                    account.sequence,
-                    ctx.block().chain_id,
-                    e.log()
-                ))
-            })?;
-        }
+        // A verdict reached in block preparation (valid, or the same error) or verified now.
+        let verdict = preverified
+            .verdict(&pubkey, &digest, signature)
+            .unwrap_or_else(|| verify_secp256k1(&pubkey, &digest, signature));
+        verdict.map_err(|e| {
+            sdk::unauthorized(format!(
+                "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({}): {}",
+                account.account_number,
+                account.sequence,
+                ctx.block().chain_id,
+                e.log()
+            ))
+        })?;
     }
     if account.pub_key.is_none() {
         account.pub_key = Some(pubkey_any);

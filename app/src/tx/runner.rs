@@ -242,6 +242,18 @@ impl TxEnv {
         if gas_limit == 0 && mode != ExecMode::Simulate {
             return Err(sdk::invalid_gas_limit("gas limit must be positive"));
         }
+        // The ante charges the tx's bytes and every signature before it can finish: a gas
+        // limit below that can never pass, so it is refused here, before any signature is
+        // verified (and ProcessProposal rejects a block holding one).
+        let floor = params
+            .tx_size_cost_per_byte
+            .saturating_mul(decoded.raw_len as u64)
+            .saturating_add(params.sig_verify_cost_secp256k1.saturating_mul(signers.len() as u64));
+        if gas_limit < floor && mode != ExecMode::Simulate {
+            return Err(sdk::out_of_gas(format!(
+                "out of gas: gas limit {gas_limit} is below the {floor} gas this transaction's bytes and signatures cost"
+            )));
+        }
         let fee_payer = match fee_proto.map(|f| f.payer.as_str()).filter(|p| !p.is_empty()) {
             Some(payer) => {
                 let payer = Address::from_bech32(payer).map_err(|e| e.context("fee payer"))?;
@@ -277,7 +289,7 @@ impl TxEnv {
         let params = &params;
         let mut checked = Vec::with_capacity(txs.len());
         let mut ante_ok = Vec::with_capacity(txs.len());
-        let mut valid = Vec::new();
+        let mut verdicts = Vec::new();
         std::thread::scope(|scope| {
             let workers: Vec<_> = txs
                 .chunks(chunk)
@@ -286,7 +298,7 @@ impl TxEnv {
             for (part, worker) in workers {
                 // Each tx's checks contain their own panics; should a worker still die, its
                 // part is checked here without pre-verification (a cache only).
-                let (part_checked, part_valid) = worker.join().unwrap_or_else(|_| {
+                let (part_checked, part_verdicts) = worker.join().unwrap_or_else(|_| {
                     tracing::error!("a block preparation worker panicked; checking its transactions serially");
                     let part = part.iter().map(|raw| (self.check_raw(raw.as_ref(), ExecMode::Finalize, params), false));
                     (part.collect(), Vec::new())
@@ -295,7 +307,7 @@ impl TxEnv {
                     checked.push(tx);
                     ante_ok.push(ok);
                 }
-                valid.extend(part_valid);
+                verdicts.extend(part_verdicts);
             }
         });
         // Modules prepare work (zkverify's proof batch) only for transactions whose ante
@@ -321,11 +333,11 @@ impl TxEnv {
                 err.log()
             );
         }
-        (checked, PreverifiedSignatures::from_fingerprints(valid))
+        (checked, PreverifiedSignatures::from_verdicts(verdicts))
     }
 
     /// Checks `txs` and pre-verifies their ante on committed state: each tx's check
-    /// result, whether its ante would pass there, and the valid signatures' fingerprints.
+    /// result, whether its ante would pass there, and the signatures' verdicts.
     fn prepare_chunk(
         &self,
         txs: &[impl AsRef<[u8]>],
@@ -333,8 +345,8 @@ impl TxEnv {
         chain_id: &str,
         window: u64,
         params: &AuthParams,
-    ) -> (Vec<(Result<CheckedTx, Error>, bool)>, Vec<[u8; 32]>) {
-        let mut valid = Vec::new();
+    ) -> (Vec<(Result<CheckedTx, Error>, bool)>, Vec<([u8; 32], Result<(), Error>)>) {
+        let mut verdicts = Vec::new();
         let checked = txs
             .iter()
             .map(|raw| {
@@ -345,48 +357,66 @@ impl TxEnv {
                     preverify_ante(self.fees.as_ref(), tx, committed, chain_id, window)
                 }));
                 let ante_ok = match ante {
-                    Ok(Some(fingerprints)) => {
-                        valid.extend(fingerprints);
-                        true
+                    Ok((tx_verdicts, ok)) => {
+                        verdicts.extend(tx_verdicts);
+                        ok
                     }
-                    _ => false,
+                    Err(_) => false,
                 };
                 (checked, ante_ok)
             })
             .collect();
-        (checked, valid)
+        (checked, verdicts)
     }
 }
 
-/// Whether `checked`'s ante would pass on committed state: every signer known, with a
-/// sequence not behind its account's (a block may carry several of one account's txs,
-/// at most `window` of them), every signature valid, and the fee covered. Returns the
-/// fingerprints of the valid signatures when all of that holds.
+/// Pre-verifies `checked`'s signatures against committed state: the verdicts (valid or
+/// the error) of those whose signer and key are known, and whether its ante would pass
+/// there: every signer known, with a sequence not behind its account's (a block may carry
+/// several of one account's txs, at most `window` of them), every signature valid, and
+/// the fee covered.
 fn preverify_ante(
     fees: &dyn FeeCollector,
     checked: &CheckedTx,
     committed: &dyn KvRead,
     chain_id: &str,
     window: u64,
-) -> Option<Vec<[u8; 32]>> {
-    let mut valid = Vec::with_capacity(checked.signers.len());
+) -> (Vec<([u8; 32], Result<(), Error>)>, bool) {
+    let mut verdicts = Vec::with_capacity(checked.signers.len());
+    let mut ante_ok = true;
     let doc = checked.decoded.sign_doc(chain_id);
     for (index, signer) in checked.signers.iter().enumerate() {
-        let account = AccountKeeper::read_committed(committed, signer).ok()??;
+        let Ok(Some(account)) = AccountKeeper::read_committed(committed, signer) else {
+            ante_ok = false;
+            continue;
+        };
         let info = &checked.decoded.auth_info.signer_infos[index];
         if info.sequence < account.sequence || info.sequence - account.sequence >= window {
-            return None;
+            ante_ok = false;
         }
-        let any = info.public_key.clone().or(account.pub_key)?;
-        let pubkey = ante::decode_pubkey(&any).ok()?;
+        let Some(any) = info.public_key.clone().or(account.pub_key) else {
+            ante_ok = false;
+            continue;
+        };
+        let Ok(pubkey) = ante::decode_pubkey(&any) else {
+            ante_ok = false;
+            continue;
+        };
         let check = SignatureCheck {
             pubkey,
             digest: doc.digest(account.account_number),
             signature: checked.decoded.signatures[index].clone(),
         };
-        valid.push(check.verify()?);
+        let (fingerprint, verdict) = check.check();
+        ante_ok &= verdict.is_ok();
+        verdicts.push((fingerprint, verdict));
+        if !ante_ok {
+            // The ante will stop at this signer: later ones would be work for nothing.
+            break;
+        }
     }
-    fees.covers_committed(committed, &checked.fee_payer, &checked.fee).ok()?.then_some(valid)
+    ante_ok = ante_ok && fees.covers_committed(committed, &checked.fee_payer, &checked.fee).unwrap_or(false);
+    (verdicts, ante_ok)
 }
 
 /// `TxMsgData` with the responses in `msg_responses` (its `data` field is deprecated).

@@ -67,9 +67,9 @@ impl SignatureCheck {
         fingerprint(&self.pubkey, &self.digest, &self.signature)
     }
 
-    /// The fingerprint of this check if the signature is valid.
-    pub fn verify(&self) -> Option<[u8; 32]> {
-        verify_secp256k1(&self.pubkey, &self.digest, &self.signature).ok().map(|_| self.fingerprint())
+    /// This check's fingerprint and verdict.
+    pub fn check(&self) -> ([u8; 32], Result<(), Error>) {
+        (self.fingerprint(), verify_secp256k1(&self.pubkey, &self.digest, &self.signature))
     }
 }
 
@@ -108,22 +108,55 @@ pub fn verify_secp256k1(pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> R
         .map_err(|_| sdk::unauthorized("signature verification failed"))
 }
 
-/// Signatures known valid. A hit skips re-verification; a miss just verifies inline,
-/// so execution results never depend on what is cached.
+/// Signature verdicts reached ahead of execution (valid, or the exact error). A hit
+/// skips re-verification; a miss just verifies inline, so execution results never depend
+/// on what is cached (a cached error is the one verification returns).
 #[derive(Debug, Default)]
-pub struct PreverifiedSignatures(BTreeSet<[u8; 32]>);
+pub struct PreverifiedSignatures {
+    valid: BTreeSet<[u8; 32]>,
+    invalid: std::collections::BTreeMap<[u8; 32], Error>,
+}
 
 impl PreverifiedSignatures {
     pub fn from_fingerprints(valid: Vec<[u8; 32]>) -> Self {
-        Self(valid.into_iter().collect())
+        Self { valid: valid.into_iter().collect(), invalid: Default::default() }
+    }
+
+    /// From `(fingerprint, verdict)` pairs, as [`SignatureCheck::check`] gives them.
+    pub fn from_verdicts(verdicts: Vec<([u8; 32], Result<(), Error>)>) -> Self {
+        let mut cache = Self::default();
+        for (fingerprint, verdict) in verdicts {
+            match verdict {
+                Ok(()) => {
+                    cache.valid.insert(fingerprint);
+                }
+                Err(err) => {
+                    cache.invalid.insert(fingerprint, err);
+                }
+            }
+        }
+        cache
+    }
+
+    /// The cached verdict of this signature, if any.
+    pub fn verdict(&self, pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> Option<Result<(), Error>> {
+        if self.valid.is_empty() && self.invalid.is_empty() {
+            return None;
+        }
+        let fingerprint = fingerprint(pubkey, digest, signature);
+        if self.valid.contains(&fingerprint) {
+            return Some(Ok(()));
+        }
+        self.invalid.get(&fingerprint).cloned().map(Err)
     }
 
     pub fn contains(&self, pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> bool {
-        !self.0.is_empty() && self.0.contains(&fingerprint(pubkey, digest, signature))
+        !self.valid.is_empty() && self.valid.contains(&fingerprint(pubkey, digest, signature))
     }
 
+    /// Signatures known valid.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.valid.len()
     }
 }
 
@@ -183,19 +216,24 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_only_holds_what_verified() {
+    fn the_cache_holds_each_verdict_with_its_exact_error() {
         let key = key();
         let pubkey = key.verifying_key().to_sec1_bytes().to_vec();
         let good: Signature = key.sign(b"a");
         let good = good.normalize_s().unwrap_or(good).to_bytes().to_vec();
-        let checks = vec![
+        let checks = [
             SignatureCheck { pubkey: pubkey.clone(), digest: d(b"a"), signature: good.clone() },
             SignatureCheck { pubkey: pubkey.clone(), digest: d(b"b"), signature: good.clone() },
         ];
-        let cache =
-            PreverifiedSignatures::from_fingerprints(checks.iter().filter_map(SignatureCheck::verify).collect());
+        let cache = PreverifiedSignatures::from_verdicts(checks.iter().map(SignatureCheck::check).collect());
         assert_eq!(cache.len(), 1);
         assert!(cache.contains(&pubkey, &d(b"a"), &good));
-        assert!(!cache.contains(&pubkey, &d(b"b"), &good));
+        assert_eq!(cache.verdict(&pubkey, &d(b"a"), &good), Some(Ok(())));
+        assert_eq!(
+            cache.verdict(&pubkey, &d(b"b"), &good),
+            Some(verify_secp256k1(&pubkey, &d(b"b"), &good)),
+            "the error verification gives"
+        );
+        assert_eq!(cache.verdict(&pubkey, &d(b"c"), &good), None, "never checked");
     }
 }

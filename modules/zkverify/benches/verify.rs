@@ -110,6 +110,11 @@ fn bench(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("register_decode_key", format!("k{k}_{}B", vk_bytes.len())), |b| {
             b.iter(|| decode_verifying_key(&vk_bytes).unwrap())
         });
+        // What registration adds once the key decodes (KEY_PREPARATION_GAS covers it).
+        let decoded = decode_verifying_key(&vk_bytes).unwrap();
+        group.bench_function(BenchmarkId::new("register_prepare_key", format!("k{k}")), |b| {
+            b.iter(|| ark_groth16::prepare_verifying_key(&decoded))
+        });
     }
     group.finish();
 }

@@ -7,14 +7,17 @@ use veritas_proto::zkverify::v1 as pb;
 use crate::encoding::HARD_MAX_PUBLIC_INPUTS;
 use crate::errors;
 
-/// Gas per microsecond of verifier work: the Cosmos SDK charges 1,000 gas for a
-/// secp256k1 verification of about 50 µs, so zkverify prices its work at the same rate.
-pub const GAS_PER_MICROSECOND: u64 = 20;
+/// Gas per microsecond of verifier work, at the rate the rest of a block runs: a full
+/// block of bank sends executes at about 2 ns per gas (500 gas/µs) on the 2-core dev
+/// machine, and a block of proofs that fail (the batch falls back to verifying them one
+/// by one) may take at most three times as long (`cargo bench -p veritas-app --bench
+/// worst_case`), so verifier work is priced at 160 gas/µs.
+pub const GAS_PER_MICROSECOND: u64 = 160;
 
 /// Gas of preparing a registered key for verification (`prepare_verifying_key`: one
 /// pairing and two G2 line precomputations), at [`GAS_PER_MICROSECOND`]: measured at
-/// about 1.2 ms on the 2-core dev machine (`cargo bench -p veritas-zkverify --bench
-/// verify`, "prepare key"), charged as 2 ms.
+/// 1.26 ms on the 2-core dev machine (`cargo bench -p veritas-zkverify --bench verify`,
+/// `register_prepare_key`), charged as 2 ms.
 pub const KEY_PREPARATION_GAS: u64 = 2_000 * GAS_PER_MICROSECOND;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +35,13 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Self { max_public_inputs: 64, register_gas_per_byte: 40, verify_gas_base: 36_000, verify_gas_per_input: 3_400 }
+        // One by one from bytes: 1.78 ms + 0.17 ms per input, at most 1.7 µs per key byte.
+        Self {
+            max_public_inputs: 64,
+            register_gas_per_byte: 17 * GAS_PER_MICROSECOND / 10,
+            verify_gas_base: 1_800 * GAS_PER_MICROSECOND,
+            verify_gas_per_input: 170 * GAS_PER_MICROSECOND,
+        }
     }
 }
 

@@ -96,3 +96,21 @@ fn a_bech32m_recipient_is_not_an_address() {
     let raw = TxSpec { msgs: vec![msg], ..TxSpec::send("1") }.build(&alice);
     rejected_without_fee(&mut c, ExecMode::Finalize, &raw, "sdk", 7);
 }
+
+#[test]
+fn a_gas_limit_below_the_bytes_and_signatures_cost_is_refused_before_any_signature_work() {
+    let mut c = chain("");
+    let alice = key(1);
+    let probe = TxSpec { gas: 1, ..TxSpec::send("1") }.build(&alice);
+    // 10 gas per byte and 5,000 per signature: this tx can never pass the ante.
+    let floor = 10 * probe.len() as u64 + 5000;
+    let below = TxSpec { gas: floor - 1, ..TxSpec::send("1") }.build(&alice);
+    for mode in [ExecMode::CheckTx, ExecMode::Finalize] {
+        let log = rejected_without_fee(&mut c, mode, &below, "sdk", 11);
+        assert!(log.contains("below the") && log.contains("bytes and signatures"), "{log}");
+    }
+    // At the floor the stateless checks pass; the ante then runs out of gas further on.
+    let at = TxSpec { gas: floor + 10, ..TxSpec::send("1") }.build(&alice);
+    let out = c.run(ExecMode::CheckTx, &at);
+    assert!(!out.log.contains("bytes and signatures"), "{}", out.log);
+}
