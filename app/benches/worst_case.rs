@@ -127,6 +127,33 @@ fn worst_case(c: &mut Criterion) {
     case("invalid_proofs", verify_gas, &verify);
     case("bad_signatures", bad_gas, &bad_signatures);
 
+    // The most work one CheckTx can cost without paying: a tx with as many proofs as
+    // block.max_gas allows, whose last proof has a point outside its subgroup, so
+    // CheckTx decodes and checks every point (no pairing) and refuses it at the end.
+    let per_proof = veritas_zkverify::Params::default().verify_gas(1);
+    let n = (MAX_GAS as u64 / (per_proof + 30_000)) as usize;
+    let mut bad_proof = proof.clone();
+    bad_proof[96 + 10] ^= 0x40; // B no longer a valid point: refused at the last message
+    let msgs: Vec<cosmos_sdk_proto::Any> = (0..n)
+        .map(|i| {
+            let mut inputs = wrong_inputs.clone();
+            inputs[0][16..24].copy_from_slice(&(i as u64).to_le_bytes());
+            let msg = zk::MsgVerifyProof {
+                submitter: accounts[0].address.to_bech32(),
+                vk_id: vk_id.clone(),
+                proof: if i + 1 == n { bad_proof.clone() } else { proof.clone() },
+                public_inputs: inputs,
+            };
+            cosmos_sdk_proto::Any { type_url: zk::MSG_VERIFY_PROOF.into(), value: msg.encode_to_vec() }
+        })
+        .collect();
+    let heavy = sign(&mut [&mut accounts[0]], msgs, MAX_GAS as u64, 1);
+    accounts[0].sequence -= 1;
+    let out = chain.check_tx(&heavy);
+    assert_eq!(out.codespace, "zkverify", "{}", out.log);
+    eprintln!("heaviest CheckTx: {n} proofs, {} bytes, refused with zkverify {}", heavy.len(), out.code);
+    group.bench_function("check_tx_heaviest", |b| b.iter(|| assert!(!chain.check_tx(&heavy).is_ok())));
+
     // Junk is rejected by ProcessProposal: that check is all it costs.
     let junk: Vec<Bytes> = (0..21).map(|i| Bytes::from(vec![i as u8; 1 << 20])).collect();
     group.bench_function("undecodable", |b| {

@@ -103,6 +103,8 @@ pub fn sign(signers: &mut [&mut Account], msgs: Vec<Any>, gas_limit: u64, fee_uv
 /// the given extra `app_state` sections, and the proposal rules every validator applies.
 pub struct BenchChain {
     _dir: tempfile::TempDir,
+    pub storage: Storage,
+    pub env: Arc<veritas_app::tx::TxEnv>,
     pub node: Node,
     pub rules: ProposalRules,
     pub height: i64,
@@ -138,7 +140,8 @@ impl BenchChain {
         for (number, &i) in order.iter().enumerate() {
             accounts[i].number = number as u64;
         }
-        let mut chain = Self { _dir: dir, node, rules: ProposalRules::new(storage, env, meta), height: 1 };
+        let rules = ProposalRules::new(storage.clone(), env.clone(), meta);
+        let mut chain = Self { _dir: dir, storage, env, node, rules, height: 1 };
         chain.finalize(Vec::new());
         chain
     }
@@ -150,6 +153,15 @@ impl BenchChain {
             return Err(reason);
         }
         Ok(self.finalize(txs))
+    }
+
+    /// CheckTx of `raw` against the committed state (a fresh mempool view).
+    pub fn check_tx(&self, raw: &[u8]) -> veritas_app::tx::TxOutcome {
+        let mut state = veritas_store::Overlay::new(self.storage.view(None).unwrap());
+        let block =
+            veritas_framework::BlockInfo { height: self.height as u64, chain_id: CHAIN.into(), ..Default::default() };
+        let no_cache = veritas_app::tx::PreverifiedSignatures::default();
+        self.env.run(&mut state, &block, veritas_framework::ExecMode::CheckTx, raw, &no_cache)
     }
 
     /// FinalizeBlock and Commit only.
