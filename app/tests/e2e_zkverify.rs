@@ -108,10 +108,20 @@ fn a_snarkjs_proof_is_registered_verified_recorded_and_queried() {
     assert!(err.contains("code 11") && err.contains("already recorded"), "{err}");
     let wrong = node.dir.path().join("wrong.json");
     std::fs::write(&wrong, format!("[\"{}\"]", product + 1)).unwrap();
+    // CheckTx does no pairing: the invalid proof enters a block, fails there with code 10,
+    // and its sender pays the fee for the pairing it caused.
+    let balance = || -> u128 {
+        let out = ok_json(&veritasd(&[
+            "q", "bank", "balances", &faucet, "--denom", "uvrt", "--node", &rpc, "--output", "json",
+        ]));
+        out["amount"].as_str().or(out["balance"]["amount"].as_str()).unwrap().parse().unwrap()
+    };
+    let before = balance();
     let bad = tx(&["verify", &vk_id, &s(&proof), &s(&wrong), "--format", "snarkjs", "--gas", "500000"]);
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("code 10") && err.contains("does not verify"), "{err}");
+    assert_eq!(balance(), before - 50_000, "the fee of the failed proof was charged in its block");
 
     // A second circuit with 4 public inputs, from the committed snarkjs files.
     let poly = fixtures().join("poly");

@@ -61,8 +61,6 @@ fn chain(min_gas_prices: &str) -> Chain {
 /// A chain with two funded accounts and the given zkverify genesis section.
 fn chain_with(min_gas_prices: &str, zkverify: serde_json::Value) -> Chain {
     let env = tx_env(MinGasPrices::parse(min_gas_prices).unwrap());
-    let mut state = Overlay::new(Empty);
-    let block = BlockInfo { height: 5, chain_id: CHAIN.into(), ..Default::default() };
     let genesis = json!({
         "auth": {},
         "bank": { "balances": [
@@ -72,10 +70,17 @@ fn chain_with(min_gas_prices: &str, zkverify: serde_json::Value) -> Chain {
         "zkverify": zkverify,
         "ibc": {},
     });
+    chain_from(env, &genesis)
+}
+
+/// `env`'s modules initialised from `genesis`, at height 5 of chain `CHAIN`.
+fn chain_from(env: TxEnv, genesis: &serde_json::Value) -> Chain {
+    let mut state = Overlay::new(Empty);
+    let block = BlockInfo { height: 5, chain_id: CHAIN.into(), ..Default::default() };
     let mut gas = GasMeter::infinite();
     let mut events = Vec::new();
     env.modules
-        .init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), &genesis)
+        .init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), genesis)
         .unwrap();
     Chain { env, state, block }
 }

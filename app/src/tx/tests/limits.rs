@@ -5,27 +5,24 @@ use super::*;
 
 /// A chain whose genesis sets the auth params given (merged into the defaults).
 fn chain_with_auth(params: serde_json::Value) -> Chain {
-    let env = tx_env(MinGasPrices::default());
-    let mut state = Overlay::new(Empty);
-    let block = BlockInfo { height: 5, chain_id: CHAIN.into(), ..Default::default() };
-    let mut auth_params = serde_json::to_value(veritas_auth::Params::default()).unwrap();
-    for (k, v) in params.as_object().unwrap() {
-        auth_params[k] = v.clone();
-    }
     let genesis = json!({
-        "auth": { "params": auth_params },
+        "auth": { "params": auth_params(params) },
         "bank": { "balances": [
             { "address": key(1).address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "1000000" }] },
         ]},
         "zkverify": {},
         "ibc": {},
     });
-    let mut gas = GasMeter::infinite();
-    let mut events = Vec::new();
-    env.modules
-        .init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), &genesis)
-        .unwrap();
-    Chain { env, state, block }
+    chain_from(tx_env(MinGasPrices::default()), &genesis)
+}
+
+/// The default auth params with `changes` merged in.
+fn auth_params(changes: serde_json::Value) -> serde_json::Value {
+    let mut params = serde_json::to_value(veritas_auth::Params::default()).unwrap();
+    for (k, v) in changes.as_object().unwrap() {
+        params[k] = v.clone();
+    }
+    params
 }
 
 #[test]
@@ -69,13 +66,8 @@ fn the_consensus_minimum_gas_price_holds_in_blocks_too() {
 }
 
 fn chain_with_auth_result(params: serde_json::Value) -> Result<(), Error> {
-    let mut auth_params = serde_json::to_value(veritas_auth::Params::default()).unwrap();
-    for (k, v) in params.as_object().unwrap() {
-        auth_params[k] = v.clone();
-    }
-    let env = tx_env(MinGasPrices::default());
-    let app_state = json!({ "auth": { "params": auth_params }, "bank": {}, "zkverify": {}, "ibc": {} });
-    env.modules.validate_genesis(&app_state)
+    let app_state = json!({ "auth": { "params": auth_params(params) }, "bank": {}, "zkverify": {}, "ibc": {} });
+    tx_env(MinGasPrices::default()).modules.validate_genesis(&app_state)
 }
 
 #[test]

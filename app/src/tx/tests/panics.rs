@@ -55,8 +55,6 @@ fn boom_chain() -> Chain {
     let fees = Arc::new(bank.keeper().clone());
     let modules: Vec<Arc<dyn Module>> = vec![Arc::new(veritas_auth::AuthModule::new()), Arc::new(bank), Arc::new(Boom)];
     let env = TxEnv { modules: ModuleSet::new(modules).unwrap(), fees, min_gas_prices: MinGasPrices::default() };
-    let mut state = Overlay::new(Empty);
-    let block = BlockInfo { height: 5, chain_id: CHAIN.into(), ..Default::default() };
     let genesis = json!({
         "auth": {},
         "bank": { "balances": [
@@ -64,12 +62,7 @@ fn boom_chain() -> Chain {
         ]},
         "boom": {},
     });
-    let mut gas = GasMeter::infinite();
-    let mut events = Vec::new();
-    env.modules
-        .init_genesis(&mut Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state), &genesis)
-        .unwrap();
-    Chain { env, state, block }
+    chain_from(env, &genesis)
 }
 
 fn boom_msg(signer: &Address, prefix: &str) -> Any {
