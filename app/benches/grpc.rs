@@ -2,47 +2,31 @@
 //! query service (what ABCI `Query` runs) against the same query over gRPC on loopback
 //! (tonic client → veritasd's gRPC server → the same handler).
 
-use std::sync::{Arc, OnceLock};
+mod common;
+
+use std::sync::Arc;
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
 use criterion::{criterion_group, criterion_main, Criterion};
 use prost::Message;
-use tendermint_proto::v0_38::abci::{RequestFinalizeBlock, RequestInitChain, RequestQuery};
-use veritas_app::node::Node;
+use tendermint_proto::v0_38::abci::RequestQuery;
 use veritas_app::query::QueryService;
-use veritas_app::tx::MinGasPrices;
-use veritas_store::{Storage, StorageConfig};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const HOLDER: &str = "veritas1chnaqaa42nu23057g97czl7e0l7yk8l9gk6uap";
 const PATH: &str = "/cosmos.bank.v1beta1.Query/Balance";
 
 fn queries(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let env = Arc::new(veritas_app::modules::tx_env(MinGasPrices::default()));
-    let storage =
-        Storage::open(dir.path(), StorageConfig { substores: env.modules.substores(), keep_recent: 100 }).unwrap();
-    let meta = Arc::new(OnceLock::new());
-    let mut node = Node::new(storage.clone(), env.clone(), meta.clone());
-    let genesis = serde_json::json!({ "auth": {}, "zkverify": {}, "ibc": {}, "bank": { "balances": [
-        { "address": HOLDER, "coins": [{ "denom": "uvrt", "amount": "1000" }] }
-    ] } });
-    node.init_chain(RequestInitChain {
-        chain_id: "bench-1".into(),
-        initial_height: 1,
-        app_state_bytes: serde_json::to_vec(&genesis).unwrap().into(),
-        ..Default::default()
-    });
-    node.finalize_block(RequestFinalizeBlock { height: 1, ..Default::default() });
-    node.commit();
-    let service = Arc::new(QueryService::new(storage, env, meta));
+    let mut holders = common::accounts(1);
+    let chain = common::BenchChain::start(&mut holders, -1, serde_json::json!({}));
+    let holder = holders[0].address.to_bech32();
+    let service = Arc::new(QueryService::new(chain.storage.clone(), chain.env.clone(), chain.meta.clone()));
 
-    let request = QueryBalanceRequest { address: HOLDER.into(), denom: "uvrt".into() };
+    let request = QueryBalanceRequest { address: holder, denom: "uvrt".into() };
     let abci = RequestQuery { path: PATH.into(), data: request.encode_to_vec().into(), height: 0, prove: false };
     let answer = QueryBalanceResponse::decode(service.query(abci.clone()).value).unwrap();
-    assert_eq!(answer.balance.unwrap().amount, "1000");
+    assert_eq!(answer.balance.unwrap().amount, "1000000000000");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let address = format!("127.0.0.1:{port}").parse().unwrap();
@@ -61,7 +45,7 @@ fn queries(c: &mut Criterion) {
             grpc.unary(tonic::Request::new(request), path, codec).await.unwrap().into_inner()
         }
     };
-    assert_eq!(runtime.block_on(grpc_call()).balance.unwrap().amount, "1000");
+    assert_eq!(runtime.block_on(grpc_call()).balance.unwrap().amount, "1000000000000");
 
     let mut group = c.benchmark_group("balance_query");
     group.bench_function("abci_query_service", |b| b.iter(|| service.query(abci.clone())));

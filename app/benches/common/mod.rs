@@ -105,6 +105,7 @@ pub struct BenchChain {
     _dir: tempfile::TempDir,
     pub storage: Storage,
     pub env: Arc<veritas_app::tx::TxEnv>,
+    pub meta: Arc<OnceLock<veritas_app::chain_meta::ChainMeta>>,
     pub node: Node,
     pub rules: ProposalRules,
     pub height: i64,
@@ -140,8 +141,8 @@ impl BenchChain {
         for (number, &i) in order.iter().enumerate() {
             accounts[i].number = number as u64;
         }
-        let rules = ProposalRules::new(storage.clone(), env.clone(), meta);
-        let mut chain = Self { _dir: dir, storage, env, node, rules, height: 1 };
+        let rules = ProposalRules::new(storage.clone(), env.clone(), meta.clone());
+        let mut chain = Self { _dir: dir, storage, env, meta, node, rules, height: 1 };
         chain.finalize(Vec::new());
         chain
     }
