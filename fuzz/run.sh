@@ -11,7 +11,7 @@
 # (overflow checks everywhere), no sanitizer (stable Rust; the code is safe Rust), and
 # link the RocksDB library the main build already compiled (ROCKSDB_LIB_DIR), so its C++
 # is not built twice. Run scripts/setup.sh (or any release build) first.
-# Findings go to fuzz/artifacts/<target>/; the grown corpus to $FUZZ_CORPUS_DIR
+# Findings (and each target's last-run.log) go to fuzz/artifacts/<target>/; the grown corpus to $FUZZ_CORPUS_DIR
 # (default ~/.cache/veritas/fuzz-corpus/<target>), seeded from fuzz/corpus/<target>.
 # Exits non-zero if any target finds a crash, a timeout or runs out of memory.
 set -euo pipefail
@@ -53,7 +53,7 @@ failed=0
 passed=0
 for target in "${TARGETS[@]}"; do
   mkdir -p "$CORPUS_ROOT/$target" "fuzz/artifacts/$target"
-  log="$(mktemp)"
+  log="fuzz/artifacts/$target/last-run.log"
   # -timeout: one input over 10 s is a finding; -rss_limit_mb: so is more than 4 GiB.
   if "$BIN_DIR/$target" "$CORPUS_ROOT/$target" "fuzz/corpus/$target" \
       -max_total_time="$SECONDS_EACH" -runs="$RUNS" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
@@ -68,7 +68,6 @@ for target in "${TARGETS[@]}"; do
     echo "fuzz: $target FOUND A PROBLEM (input in fuzz/artifacts/$target/):" >&2
     grep -E 'panicked at|ERROR|SUMMARY|Test unit written' "$log" | head -n 10 >&2
   fi
-  rm -f "$log"
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
