@@ -139,20 +139,6 @@ impl ModuleSet {
         self.modules[*index].query(ctx, path, data)
     }
 
-    pub fn begin_block(&self, ctx: &mut Context<'_>) -> Result<(), Error> {
-        for module in &self.modules {
-            module.begin_block(ctx).map_err(|e| e.context(format!("begin block of {}", module.name())))?;
-        }
-        Ok(())
-    }
-
-    pub fn end_block(&self, ctx: &mut Context<'_>) -> Result<(), Error> {
-        for module in &self.modules {
-            module.end_block(ctx).map_err(|e| e.context(format!("end block of {}", module.name())))?;
-        }
-        Ok(())
-    }
-
     fn route_msg(&self, type_url: &str) -> Result<&dyn Module, Error> {
         self.msg_handler(type_url).ok_or_else(|| sdk::unknown_request(format!("unrecognized message type: {type_url}")))
     }

@@ -46,11 +46,13 @@ impl TxEnv {
         raw: &[u8],
         preverified: &PreverifiedSignatures,
     ) -> TxOutcome {
-        let checked = match AccountKeeper::read_params_committed(&*state) {
-            Ok(params) => self.check_raw(raw, mode, &params),
-            Err(err) => Err(err),
-        };
+        let checked = self.check_against(&*state, raw, mode);
         self.execute(state, block, mode, checked, preverified)
+    }
+
+    /// [`TxEnv::check_raw`] with the auth params `state` holds.
+    fn check_against(&self, state: &dyn KvRead, raw: &[u8], mode: ExecMode) -> Result<CheckedTx, Error> {
+        AccountKeeper::read_params_committed(state).and_then(|params| self.check_raw(raw, mode, &params))
     }
 
     /// Decode and stateless checks, with a panic contained as the transaction's error.
@@ -69,10 +71,7 @@ impl TxEnv {
         raw: &[u8],
         gas_cap: u64,
     ) -> TxOutcome {
-        let checked = match AccountKeeper::read_params_committed(&*state) {
-            Ok(params) => self.check_raw(raw, ExecMode::Simulate, &params),
-            Err(err) => Err(err),
-        };
+        let checked = self.check_against(&*state, raw, ExecMode::Simulate);
         let no_cache = PreverifiedSignatures::default();
         self.execute_metered(state, block, ExecMode::Simulate, checked, &no_cache, |_| GasMeter::new(gas_cap))
     }
