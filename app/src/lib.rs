@@ -17,4 +17,5 @@ pub mod node;
 pub mod node_services;
 pub mod proposal;
 pub mod query;
+pub mod testkit;
 pub mod tx;

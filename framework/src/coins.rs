@@ -44,6 +44,21 @@ impl Coin {
     }
 }
 
+/// The protobuf coin (`cosmos.base.v1beta1.Coin`), the one wire form of coins.
+pub type ProtoCoin = cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
+
+impl Coin {
+    /// The protobuf form (decimal amount).
+    pub fn to_proto(&self) -> ProtoCoin {
+        ProtoCoin { denom: self.denom.clone(), amount: self.amount.to_string() }
+    }
+
+    /// From the protobuf form, checking denom and amount.
+    pub fn from_proto(coin: &ProtoCoin) -> Result<Self, Error> {
+        Self::from_parts(&coin.denom, &coin.amount)
+    }
+}
+
 impl fmt::Display for Coin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.amount, self.denom)
@@ -117,6 +132,23 @@ impl Coins {
 
     pub fn into_vec(self) -> Vec<Coin> {
         self.0
+    }
+
+    /// The protobuf form, in denom order.
+    pub fn to_proto(&self) -> Vec<ProtoCoin> {
+        self.0.iter().map(Coin::to_proto).collect()
+    }
+
+    /// From protobuf coins that must already form a valid set (sorted, unique, positive).
+    pub fn from_proto(coins: &[ProtoCoin]) -> Result<Self, Error> {
+        Self::new(coins.iter().map(Coin::from_proto).collect::<Result<_, _>>()?)
+    }
+
+    /// From protobuf coins in any order (as clients send fees): sorted, then checked.
+    pub fn from_proto_unsorted(coins: &[ProtoCoin]) -> Result<Self, Error> {
+        let mut coins: Vec<Coin> = coins.iter().map(Coin::from_proto).collect::<Result<_, _>>()?;
+        coins.sort_by(|a, b| a.denom.cmp(&b.denom));
+        Self::new(coins)
     }
 }
 

@@ -23,7 +23,7 @@ pub mod pagination;
 pub mod panics;
 
 pub use address::{Address, BECH32_PREFIX};
-pub use coins::{parse_amount, validate_denom, Coin, Coins};
+pub use coins::{parse_amount, validate_denom, Coin, Coins, ProtoCoin};
 pub use context::{
     BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead, Timestamp,
 };

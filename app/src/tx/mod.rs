@@ -13,6 +13,7 @@ mod decode;
 mod fees;
 mod outcome;
 mod runner;
+pub mod sign;
 mod signature;
 
 pub use decode::decode_gas_limit;

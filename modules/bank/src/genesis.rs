@@ -59,6 +59,13 @@ pub struct DenomUnit {
     pub aliases: Vec<String>,
 }
 
+impl Balance {
+    /// `coins` held by `address`.
+    pub fn new(address: &Address, coins: &Coins) -> Self {
+        Self { address: address.to_bech32(), coins: coins.iter().map(JsonCoin::from).collect() }
+    }
+}
+
 impl From<&Coin> for JsonCoin {
     fn from(c: &Coin) -> Self {
         Self { denom: c.denom.clone(), amount: c.amount.to_string() }
