@@ -1,31 +1,128 @@
 //! The modules this app is composed of, in genesis and block-hook order, and the
-//! transaction environment wired from them.
+//! wiring between them and the transaction pipeline. Adding a module is one line in
+//! [`module_list`] (plus its crate in the workspace).
 //!
 //! `auth` comes first: bank's genesis creates accounts for the balances it funds.
 //! `ibc` reaches `bank` through the `Tokens` keeper trait (ICS-20 escrow, mint, burn).
 
 use std::sync::Arc;
 
-use veritas_auth::{AccountKeeper, AuthModule};
-use veritas_bank::BankModule;
-use veritas_framework::{Module, ModuleSet};
+use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
+use veritas_auth::{AccountKeeper, AuthModule, Params as AuthParams};
+use veritas_bank::{BankKeeper, BankModule};
+use veritas_framework::store::KvRead;
+use veritas_framework::{Address, Coins, Context, Error, Module, ModuleSet};
 use veritas_ibc::IbcModule;
 use veritas_zkverify::ZkVerifyModule;
 
+use crate::tx::ports::{AccountStore, FeePayer, SimulationPolicy, TxRules};
 use crate::tx::{MinGasPrices, TxEnv};
+
+/// The app's modules, in order, built around the keepers they share.
+fn module_list(bank: &BankModule) -> Vec<Arc<dyn Module>> {
+    vec![
+        Arc::new(AuthModule::new()),
+        Arc::new(bank.clone()),
+        Arc::new(ZkVerifyModule::new()),
+        Arc::new(IbcModule::new(Arc::new(BankForIbc(bank.keeper().clone())))),
+    ]
+}
+
+/// auth, as bank expects accounts to be kept.
+struct AuthForBank(AccountKeeper);
+
+impl veritas_bank::Accounts for AuthForBank {
+    fn ensure_account(&self, ctx: &mut Context<'_>, address: &Address) -> Result<(), Error> {
+        self.0.ensure_account(ctx, address)
+    }
+}
+
+/// bank, as ibc expects tokens to be moved, minted and burnt.
+struct BankForIbc(BankKeeper);
+
+impl veritas_ibc::Tokens for BankForIbc {
+    fn balance(&self, ctx: &mut Context<'_>, address: &Address, denom: &str) -> Result<u128, Error> {
+        self.0.balance(ctx, address, denom)
+    }
+    fn send(&self, ctx: &mut Context<'_>, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error> {
+        self.0.send(ctx, from, to, amount)
+    }
+    fn mint(&self, ctx: &mut Context<'_>, to: &Address, amount: &Coins) -> Result<(), Error> {
+        self.0.mint(ctx, to, amount)
+    }
+    fn burn(&self, ctx: &mut Context<'_>, from: &Address, amount: &Coins) -> Result<(), Error> {
+        self.0.burn(ctx, from, amount)
+    }
+}
 
 pub fn module_set() -> ModuleSet {
     tx_env(MinGasPrices::default()).modules
 }
 
-/// The modules and the keepers the transaction path uses.
+/// The modules and the keepers the transaction pipeline uses.
 pub fn tx_env(min_gas_prices: MinGasPrices) -> TxEnv {
-    let auth = AuthModule::new();
-    let bank = BankModule::new(Arc::new(AccountKeeper));
-    let fees = Arc::new(bank.keeper().clone());
-    let ibc = IbcModule::new(Arc::new(bank.keeper().clone()));
-    let modules: Vec<Arc<dyn Module>> =
-        vec![Arc::new(auth), Arc::new(bank), Arc::new(ZkVerifyModule::new()), Arc::new(ibc)];
+    tx_env_with(min_gas_prices, Vec::new())
+}
+
+/// [`tx_env`] with `extra` modules after the app's own (tests add modules this way).
+pub fn tx_env_with(min_gas_prices: MinGasPrices, extra: Vec<Arc<dyn Module>>) -> TxEnv {
+    let auth = AccountKeeper;
+    let bank = BankModule::new(Arc::new(AuthForBank(auth)));
+    let mut modules = module_list(&bank);
+    modules.extend(extra);
     let modules = ModuleSet::new(modules).expect("the app's modules have distinct names and routes");
-    TxEnv { modules, fees, min_gas_prices }
+    let bank_keeper = Arc::new(bank.keeper().clone());
+    TxEnv { modules, accounts: Arc::new(auth), fees: bank_keeper.clone(), simulation: bank_keeper, min_gas_prices }
+}
+
+fn rules_of(params: AuthParams) -> Result<TxRules, Error> {
+    Ok(TxRules {
+        max_memo_characters: params.max_memo_characters,
+        tx_sig_limit: params.tx_sig_limit,
+        tx_size_cost_per_byte: params.tx_size_cost_per_byte,
+        sig_verify_cost_secp256k1: params.sig_verify_cost_secp256k1,
+        min_gas_prices: params.gas_prices()?,
+    })
+}
+
+impl AccountStore for AccountKeeper {
+    fn rules(&self, ctx: &mut Context<'_>) -> Result<TxRules, Error> {
+        rules_of(self.params(ctx)?)
+    }
+
+    fn rules_committed(&self, state: &dyn KvRead) -> Result<TxRules, Error> {
+        rules_of(AccountKeeper::read_params_committed(state)?)
+    }
+
+    fn default_rules(&self) -> TxRules {
+        rules_of(AuthParams::default()).expect("the default auth params are valid")
+    }
+
+    fn account(&self, ctx: &mut Context<'_>, address: &Address) -> Result<Option<BaseAccount>, Error> {
+        AccountKeeper::account(self, ctx, address)
+    }
+
+    fn account_committed(&self, state: &dyn KvRead, address: &Address) -> Result<Option<BaseAccount>, Error> {
+        AccountKeeper::read_committed(state, address)
+    }
+
+    fn set_account(&self, ctx: &mut Context<'_>, account: &BaseAccount) -> Result<(), Error> {
+        AccountKeeper::set_account(self, ctx, account)
+    }
+}
+
+impl FeePayer for BankKeeper {
+    fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error> {
+        BankKeeper::collect_fee(self, ctx, payer, fee)
+    }
+
+    fn covers_committed(&self, committed: &dyn KvRead, payer: &Address, fee: &Coins) -> Result<bool, Error> {
+        BankKeeper::covers_committed(self, committed, payer, fee)
+    }
+}
+
+impl SimulationPolicy for BankKeeper {
+    fn stand_in_fee(&self, ctx: &mut Context<'_>, payer: &Address) -> Result<Coins, Error> {
+        BankKeeper::stand_in_fee(self, ctx, payer)
+    }
 }

@@ -323,11 +323,7 @@ mod tests {
 
     fn open(dir: &std::path::Path) -> Harness {
         let modules = ModuleSet::new(vec![Arc::new(Counter)]).unwrap();
-        let env = Arc::new(crate::tx::TxEnv {
-            modules: modules.clone(),
-            fees: Arc::new(veritas_bank::BankKeeper::new(Arc::new(veritas_auth::AccountKeeper))),
-            min_gas_prices: Default::default(),
-        });
+        let env = Arc::new(crate::tx::TxEnv { modules: modules.clone(), ..crate::modules::tx_env(Default::default()) });
         let storage = Storage::open(dir, StorageConfig { substores: modules.substores(), keep_recent: 0 }).unwrap();
         let meta = Arc::new(OnceLock::new());
         if let Some(stored) = crate::chain_meta::ChainMeta::load(&storage).unwrap() {

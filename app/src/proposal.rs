@@ -11,11 +11,11 @@
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use veritas_auth::{AccountKeeper, Params as AuthParams};
-use veritas_framework::{Error, ExecMode, GasPrices};
+use veritas_framework::{Error, ExecMode};
 use veritas_store::Storage;
 
 use crate::chain_meta::ChainMeta;
+use crate::tx::ports::TxRules;
 use crate::tx::TxEnv;
 
 /// What a proposal is checked against: the chain's genesis limits and the auth params of
@@ -28,8 +28,7 @@ pub struct ProposalRules {
 
 /// The limits in force for one proposal.
 struct Limits {
-    params: AuthParams,
-    gas_prices: GasPrices,
+    rules: TxRules,
     max_block_bytes: Option<u64>,
     max_gas: Option<u64>,
 }
@@ -42,15 +41,13 @@ impl ProposalRules {
     fn limits(&self) -> Result<Limits, Error> {
         // Before the first commit (the first block) genesis params are not readable yet;
         // every validator then uses the defaults, and execution applies the real ones.
-        let params = match self.storage.latest_version() {
-            Some(_) => AccountKeeper::read_params_committed(&self.storage.view(None)?)?,
-            None => AuthParams::default(),
+        let rules = match self.storage.latest_version() {
+            Some(_) => self.env.accounts.rules_committed(&self.storage.view(None)?)?,
+            None => self.env.accounts.default_rules(),
         };
-        let gas_prices = params.gas_prices()?;
         let meta = self.meta.get();
         Ok(Limits {
-            params,
-            gas_prices,
+            rules,
             max_block_bytes: meta.and_then(|m| m.max_block_bytes),
             max_gas: meta.and_then(|m| m.max_gas),
         })
@@ -59,8 +56,8 @@ impl ProposalRules {
     /// The gas limit of `raw` if it may be in a block: decodes, passes the stateless
     /// checks and pays the consensus minimum gas price.
     fn admit(&self, raw: &[u8], limits: &Limits) -> Result<u64, Error> {
-        let tx = self.env.check_raw(raw, ExecMode::Finalize, &limits.params)?;
-        limits.gas_prices.check(&tx.fee, tx.gas_limit)?;
+        let tx = self.env.check_raw(raw, ExecMode::Finalize, &limits.rules)?;
+        limits.rules.min_gas_prices.check(&tx.fee, tx.gas_limit)?;
         Ok(tx.gas_limit)
     }
 

@@ -31,7 +31,7 @@ pub use error::{decode_request, sdk, Error};
 pub use events::{Event, EventAttribute};
 pub use gas::{BlockGasMeter, GasMeter, KvGasConfig, KV_GAS};
 pub use gas_prices::{GasPrice, GasPrices};
-pub use module::{Module, Msg, MsgResponse};
+pub use module::{DecodedMsg, Module, Msg, MsgResponse};
 pub use module_set::ModuleSet;
 
 pub use veritas_store as store;

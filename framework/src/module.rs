@@ -1,6 +1,8 @@
+use std::any::Any;
+
 use serde_json::Value;
 
-use crate::{sdk, Context, Error, QueryContext};
+use crate::{sdk, Address, Context, Error, QueryContext};
 
 /// A message as carried in a transaction: a protobuf `Any`'s type URL and bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +16,44 @@ pub struct Msg<'a> {
 pub struct MsgResponse {
     pub type_url: String,
     pub value: Vec<u8>,
+}
+
+/// A message decoded and checked once, by its module, and carried from the stateless
+/// checks to block preparation and execution: its type URL, the addresses that must
+/// sign it (in order), and the module's own typed value.
+pub struct DecodedMsg {
+    type_url: String,
+    signers: Vec<Address>,
+    value: Box<dyn Any + Send + Sync>,
+}
+
+impl DecodedMsg {
+    pub fn new<T: Any + Send + Sync>(type_url: &str, signers: Vec<Address>, value: T) -> Self {
+        Self { type_url: type_url.to_owned(), signers, value: Box::new(value) }
+    }
+
+    pub fn type_url(&self) -> &str {
+        &self.type_url
+    }
+
+    /// Who must sign this message, in order; the first is its sender in events.
+    pub fn signers(&self) -> &[Address] {
+        &self.signers
+    }
+
+    /// The module's typed message; an internal error if it holds another type (a
+    /// message routed to the wrong module).
+    pub fn value<T: Any>(&self) -> Result<&T, Error> {
+        self.value
+            .downcast_ref::<T>()
+            .ok_or_else(|| sdk::internal(format!("message {} holds another module's type", self.type_url)))
+    }
+}
+
+impl std::fmt::Debug for DecodedMsg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecodedMsg").field("type_url", &self.type_url).field("signers", &self.signers).finish()
+    }
 }
 
 /// A pluggable module: its own substore (named after the module), genesis section,
@@ -43,27 +83,24 @@ pub trait Module: Send + Sync {
         &[]
     }
 
-    /// Stateless checks of a message (well-formed, within limits); no state access.
-    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
+    /// Decodes `msg` and runs its stateless checks (well-formed, within limits), once:
+    /// the typed message, with its signers, is what execution and block preparation get.
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
         Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))
     }
 
-    /// The addresses that must sign `msg`, in order (called after `check_msg`).
-    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<crate::Address>, Error> {
-        Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))
-    }
-
-    /// Executes a message against state.
-    fn deliver_msg(&self, _ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
-        Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url)))
+    /// Executes a message decoded by [`Module::decode_msg`] against state.
+    fn deliver_msg(&self, _ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        Err(sdk::unknown_request(format!("module {} handles no message {}", self.name(), msg.type_url())))
     }
 
     /// Called once per block, before its transactions run, with every message of the
-    /// block that passed the stateless checks, over committed state. Lets a module do
-    /// work for the whole block at once, on all cores (zkverify verifies the block's
-    /// proofs in one batch). Handlers may use what it learns only as a cache of answers
-    /// they would compute anyway: results and gas must not depend on it.
-    fn prepare_block(&self, _committed: &QueryContext<'_>, _msgs: &[Msg<'_>]) {}
+    /// block this module handles whose transaction passed the stateless checks, over
+    /// committed state. Lets a module do work for the whole block at once, on all cores
+    /// (zkverify verifies the block's proofs in one batch). Handlers may use what it
+    /// learns only as a cache of answers they would compute anyway: results and gas must
+    /// not depend on it.
+    fn prepare_block(&self, _committed: &QueryContext<'_>, _msgs: &[&DecodedMsg]) {}
 
     /// gRPC method paths (`/pkg.Service/Method`) this module answers.
     fn query_paths(&self) -> &'static [&'static str] {

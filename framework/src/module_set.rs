@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::{sdk, Context, Error, Module, Msg, MsgResponse, QueryContext};
+use crate::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext};
 
 /// The modules of an app, in a fixed order, with their message and query routes.
 ///
@@ -105,23 +105,24 @@ impl ModuleSet {
         self.msg_routes.get(type_url).map(|&i| self.modules[i].as_ref())
     }
 
-    pub fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
-        self.route_msg(msg.type_url)?.check_msg(msg)
+    /// Decodes and checks `msg` in the module that handles it.
+    pub fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
+        let decoded = self.route_msg(msg.type_url)?.decode_msg(msg)?;
+        if decoded.type_url() != msg.type_url {
+            return Err(sdk::internal(format!("message {} was decoded as {}", msg.type_url, decoded.type_url())));
+        }
+        Ok(decoded)
     }
 
-    pub fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<crate::Address>, Error> {
-        self.route_msg(msg.type_url)?.msg_signers(msg)
-    }
-
-    pub fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
-        self.route_msg(msg.type_url)?.deliver_msg(ctx, msg)
+    pub fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        self.route_msg(msg.type_url())?.deliver_msg(ctx, msg)
     }
 
     /// Hands each module the block's messages it handles (see [`Module::prepare_block`]).
-    pub fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[Msg<'_>]) {
+    pub fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[&DecodedMsg]) {
         for (index, module) in self.modules.iter().enumerate() {
-            let own: Vec<Msg<'_>> =
-                msgs.iter().filter(|m| self.msg_routes.get(m.type_url) == Some(&index)).copied().collect();
+            let own: Vec<&DecodedMsg> =
+                msgs.iter().filter(|m| self.msg_routes.get(m.type_url()) == Some(&index)).copied().collect();
             if !own.is_empty() {
                 module.prepare_block(committed, &own);
             }

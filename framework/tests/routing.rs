@@ -48,16 +48,17 @@ impl Module for Recorder {
     fn msg_type_urls(&self) -> &'static [&'static str] {
         self.msgs
     }
-    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
         if msg.value.is_empty() {
             return Err(Error::new(self.name, 2, "empty value"));
         }
-        Ok(())
+        Ok(DecodedMsg::new(msg.type_url, Vec::new(), msg.value.to_vec()))
     }
-    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
-        ctx.kv(&self.key).set(b"shared".to_vec(), msg.value.to_vec())?;
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        let value: &Vec<u8> = msg.value()?;
+        ctx.kv(&self.key).set(b"shared".to_vec(), value.clone())?;
         ctx.emit(Event::new("set").attr("module", self.name));
-        Ok(MsgResponse { type_url: format!("{}Response", msg.type_url), value: vec![] })
+        Ok(MsgResponse { type_url: format!("{}Response", msg.type_url()), value: vec![] })
     }
     fn query_paths(&self) -> &'static [&'static str] {
         self.queries
@@ -65,6 +66,12 @@ impl Module for Recorder {
     fn query(&self, ctx: &QueryContext<'_>, _path: &str, _data: &[u8]) -> Result<Vec<u8>, Error> {
         Ok(ctx.kv(&self.key).get(b"shared")?.unwrap_or_default())
     }
+}
+
+/// Decodes and delivers a message, as the tx pipeline does.
+fn deliver(set: &ModuleSet, ctx: &mut Context<'_>, type_url: &str, value: &[u8]) -> Result<MsgResponse, Error> {
+    let msg = set.decode_msg(&Msg { type_url, value })?;
+    set.deliver_msg(ctx, &msg)
 }
 
 fn alpha() -> Arc<dyn Module> {
@@ -98,10 +105,10 @@ fn messages_route_by_type_url_and_stay_in_their_substore() {
     let set = ModuleSet::new(vec![alpha(), beta()]).unwrap();
     let mut state = Overlay::new(EmptyState);
 
-    let (resp, events) = run(&mut state, |ctx| set.deliver_msg(ctx, &Msg { type_url: "/test.alpha.Set", value: b"A" }));
+    let (resp, events) = run(&mut state, |ctx| deliver(&set, ctx, "/test.alpha.Set", b"A"));
     assert_eq!(resp.unwrap().type_url, "/test.alpha.SetResponse");
     assert_eq!(events, vec![Event::new("set").attr("module", "alpha")]);
-    run(&mut state, |ctx| set.deliver_msg(ctx, &Msg { type_url: "/test.beta.Set", value: b"B" }).unwrap());
+    run(&mut state, |ctx| deliver(&set, ctx, "/test.beta.Set", b"B").unwrap());
 
     // Same key, different substores: neither write hides the other.
     assert_eq!(state.get("alpha", b"shared").unwrap(), Some(b"A".to_vec()));
@@ -116,7 +123,7 @@ fn messages_route_by_type_url_and_stay_in_their_substore() {
 fn unknown_routes_are_clear_errors() {
     let set = ModuleSet::new(vec![alpha(), beta()]).unwrap();
     let mut state = Overlay::new(EmptyState);
-    let (err, _) = run(&mut state, |ctx| set.deliver_msg(ctx, &Msg { type_url: "/test.gamma.Set", value: b"x" }));
+    let (err, _) = run(&mut state, |ctx| deliver(&set, ctx, "/test.gamma.Set", b"x"));
     let err = err.unwrap_err();
     assert_eq!((err.codespace(), err.code()), ("sdk", 6));
     assert!(err.log().contains("/test.gamma.Set"));
@@ -126,7 +133,7 @@ fn unknown_routes_are_clear_errors() {
     let err = set.query(&qctx, "/test.gamma.Query/Get", &[]).unwrap_err();
     assert_eq!(err.code(), 6);
 
-    let err = set.check_msg(&Msg { type_url: "/test.beta.Set", value: b"" }).unwrap_err();
+    let err = set.decode_msg(&Msg { type_url: "/test.beta.Set", value: b"" }).unwrap_err();
     assert_eq!((err.codespace(), err.code()), ("beta", 2));
 }
 
@@ -166,7 +173,7 @@ fn store_access_is_charged_and_out_of_gas_stops_the_handler() {
     let mut state = Overlay::new(EmptyState);
 
     let mut gas = GasMeter::new(1_000_000);
-    let msg = Msg { type_url: "/test.alpha.Set", value: b"abc" };
+    let msg = set.decode_msg(&Msg { type_url: "/test.alpha.Set", value: b"abc" }).unwrap();
     set.deliver_msg(&mut Context::new(&block, ExecMode::Finalize, &mut gas, &mut events, &mut state), &msg).unwrap();
     // WriteFlat + per byte of key ("shared") and value ("abc").
     assert_eq!(gas.consumed(), KV_GAS.write_cost_flat + KV_GAS.write_cost_per_byte * 9);

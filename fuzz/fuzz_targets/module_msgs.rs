@@ -1,6 +1,6 @@
 //! One message straight to its module (no signature needed): the first byte picks the
 //! type URL (bank, zkverify, ibc client / connection / channel / packet messages,
-//! ICS-20), the rest is its protobuf value. Runs the stateless check, the signers and
+//! ICS-20), the rest is its protobuf value. Decodes it (stateless checks, signers) and runs
 //! execution on the fixture state, as FinalizeBlock would after a passing ante.
 #![no_main]
 
@@ -14,9 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let urls = msg_type_urls();
     let msg = Msg { type_url: urls[selector as usize % urls.len()], value };
     let f = fixture();
-    if f.env.modules.check_msg(&msg).is_err() || f.env.modules.msg_signers(&msg).is_err() {
-        return;
-    }
+    let Ok(msg) = f.env.modules.decode_msg(&msg) else { return };
     let mut state = Overlay::new(&f.state);
     let mut gas = GasMeter::new(50_000_000);
     let mut events = Vec::new();

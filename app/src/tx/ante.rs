@@ -7,10 +7,11 @@ use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, SignerInfo};
 use cosmos_sdk_proto::Any;
 use prost::Message;
-use veritas_auth::{AccountKeeper, SECP256K1_PUBKEY_TYPE_URL};
 use veritas_framework::{sdk, Address, Coins, Context, Error, Event, ExecMode};
 
+use super::ports::AccountStore;
 use super::runner::{CheckedTx, TxEnv};
+use super::sign::SECP256K1_PUBKEY_TYPE_URL;
 use super::signature::{verify_secp256k1, PreverifiedSignatures, SignDocHasher};
 
 pub(crate) fn run(
@@ -19,8 +20,8 @@ pub(crate) fn run(
     tx: &CheckedTx,
     preverified: &PreverifiedSignatures,
 ) -> Result<(), Error> {
-    let accounts = AccountKeeper;
-    let params = accounts.params(ctx)?;
+    let accounts = env.accounts.as_ref();
+    let params = accounts.rules(ctx)?;
     let height = ctx.block().height;
     if tx.decoded.body.timeout_height > 0 && height > tx.decoded.body.timeout_height {
         return Err(sdk::tx_timeout_height(format!(
@@ -55,7 +56,7 @@ pub(crate) fn run(
 
     if ctx.mode() != ExecMode::Simulate {
         // Consensus: a block's txs pay at least this, or fail here, before any signature work.
-        params.gas_prices()?.check(&tx.fee, tx.gas_limit).map_err(|e| e.context("consensus minimum gas prices"))?;
+        params.min_gas_prices.check(&tx.fee, tx.gas_limit).map_err(|e| e.context("consensus minimum gas prices"))?;
     }
     if ctx.mode() == ExecMode::CheckTx {
         env.min_gas_prices.check(&tx.fee, tx.gas_limit)?;
@@ -68,7 +69,7 @@ pub(crate) fn run(
         let info = &tx.decoded.auth_info.signer_infos[index];
         check_signer(
             ctx,
-            &accounts,
+            accounts,
             &doc,
             signer,
             info,
@@ -82,10 +83,20 @@ pub(crate) fn run(
 
 fn deduct_fee(ctx: &mut Context<'_>, env: &TxEnv, tx: &CheckedTx) -> Result<(), Error> {
     let payer = &tx.fee_payer;
-    if AccountKeeper.account(ctx, payer)?.is_none() {
+    if env.accounts.account(ctx, payer)?.is_none() {
         return Err(sdk::unknown_address(format!("fee payer address: {payer} does not exist")));
     }
-    env.fees.collect_fee(ctx, payer, &tx.fee)?;
+    // A simulation is sent before its fee is known: it moves a stand-in instead.
+    let stand_in;
+    let fee = if tx.fee.is_empty() && ctx.mode() == ExecMode::Simulate {
+        stand_in = env.simulation.stand_in_fee(ctx, payer)?;
+        &stand_in
+    } else {
+        &tx.fee
+    };
+    if !fee.is_empty() {
+        env.fees.collect_fee(ctx, payer, fee)?;
+    }
     ctx.emit(Event::new("tx").attr("fee", tx.fee.to_string()).attr("fee_payer", payer.to_bech32()));
     Ok(())
 }
@@ -93,7 +104,7 @@ fn deduct_fee(ctx: &mut Context<'_>, env: &TxEnv, tx: &CheckedTx) -> Result<(), 
 #[allow(clippy::too_many_arguments)]
 fn check_signer(
     ctx: &mut Context<'_>,
-    accounts: &AccountKeeper,
+    accounts: &dyn AccountStore,
     doc: &SignDocHasher,
     signer: &Address,
     info: &SignerInfo,
@@ -169,15 +180,8 @@ pub(crate) fn decode_pubkey(any: &Any) -> Result<Vec<u8>, Error> {
     Ok(key)
 }
 
-/// The fee of a transaction as valid coins.
+/// The fee of a transaction as valid coins (clients may list them in any order).
 pub(crate) fn fee_coins(fee: Option<&cosmos_sdk_proto::cosmos::tx::v1beta1::Fee>) -> Result<Coins, Error> {
     let Some(fee) = fee else { return Ok(Coins::empty()) };
-    let mut coins: Vec<veritas_framework::Coin> = fee
-        .amount
-        .iter()
-        .map(|c| veritas_framework::Coin::from_parts(&c.denom, &c.amount))
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.context("fee"))?;
-    coins.sort_by(|a, b| a.denom.cmp(&b.denom));
-    Coins::new(coins).map_err(|e| e.context("fee"))
+    Coins::from_proto_unsorted(&fee.amount).map_err(|e| e.context("fee"))
 }

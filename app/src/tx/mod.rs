@@ -12,6 +12,7 @@ mod ante;
 mod decode;
 mod fees;
 mod outcome;
+pub mod ports;
 mod runner;
 pub mod sign;
 mod signature;

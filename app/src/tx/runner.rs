@@ -2,10 +2,9 @@ use std::sync::Arc;
 
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use prost::Message;
-use veritas_auth::{AccountKeeper, Params as AuthParams};
-use veritas_bank::FeeCollector;
 use veritas_framework::{
-    panics, sdk, Address, BlockInfo, Coins, Context, Error, Event, ExecMode, GasMeter, ModuleSet, Msg, QueryContext,
+    panics, sdk, Address, BlockInfo, Coins, Context, DecodedMsg, Error, Event, ExecMode, GasMeter, ModuleSet, Msg,
+    QueryContext,
 };
 use veritas_store::{KvRead, Overlay};
 
@@ -13,12 +12,15 @@ use super::ante;
 use super::decode::{decode, tx_hash, DecodedTx};
 use super::fees::MinGasPrices;
 use super::outcome::TxOutcome;
+use super::ports::{AccountStore, FeePayer, SimulationPolicy, TxRules};
 use super::signature::{PreverifiedSignatures, SignatureCheck};
 
 /// Everything the transaction path needs besides state.
 pub struct TxEnv {
     pub modules: ModuleSet,
-    pub fees: Arc<dyn FeeCollector>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub fees: Arc<dyn FeePayer>,
+    pub simulation: Arc<dyn SimulationPolicy>,
     /// Local policy, applied in CheckTx only.
     pub min_gas_prices: MinGasPrices,
 }
@@ -28,8 +30,8 @@ pub struct CheckedTx {
     pub decoded: DecodedTx,
     /// Required signers, in order, deduplicated.
     pub signers: Vec<Address>,
-    /// Each message's first signer (its `sender` in events).
-    pub msg_senders: Vec<Option<Address>>,
+    /// The body's messages, each decoded and checked once by its module.
+    pub msgs: Vec<DecodedMsg>,
     pub fee: Coins,
     pub fee_payer: Address,
     pub gas_limit: u64,
@@ -50,13 +52,13 @@ impl TxEnv {
         self.execute(state, block, mode, checked, preverified)
     }
 
-    /// [`TxEnv::check_raw`] with the auth params `state` holds.
+    /// [`TxEnv::check_raw`] with the rules `state` holds.
     fn check_against(&self, state: &dyn KvRead, raw: &[u8], mode: ExecMode) -> Result<CheckedTx, Error> {
-        AccountKeeper::read_params_committed(state).and_then(|params| self.check_raw(raw, mode, &params))
+        self.accounts.rules_committed(state).and_then(|rules| self.check_raw(raw, mode, &rules))
     }
 
     /// Decode and stateless checks, with a panic contained as the transaction's error.
-    pub(crate) fn check_raw(&self, raw: &[u8], mode: ExecMode, params: &AuthParams) -> Result<CheckedTx, Error> {
+    pub(crate) fn check_raw(&self, raw: &[u8], mode: ExecMode, params: &TxRules) -> Result<CheckedTx, Error> {
         panics::contain(|| decode(raw).and_then(|decoded| self.stateless(decoded, mode, params)))
             .inspect_err(|e| log_panic(e, &tx_hash(raw), mode, "stateless checks"))
     }
@@ -167,13 +169,12 @@ impl TxEnv {
         state: &mut Overlay<R>,
         responses: &mut Vec<cosmos_sdk_proto::Any>,
     ) -> Result<(), Error> {
-        for (index, any) in tx.decoded.body.messages.iter().enumerate() {
-            let msg = Msg { type_url: &any.type_url, value: &any.value };
-            let module = self.modules.msg_handler(msg.type_url).expect("routed in the stateless checks");
-            let sender = tx.msg_senders[index].as_ref().map(Address::to_bech32).unwrap_or_default();
+        for (index, msg) in tx.msgs.iter().enumerate() {
+            let module = self.modules.msg_handler(msg.type_url()).expect("routed in the stateless checks");
+            let sender = msg.signers().first().map(Address::to_bech32).unwrap_or_default();
             events.push(
                 Event::new("message")
-                    .attr("action", msg.type_url)
+                    .attr("action", msg.type_url())
                     .attr("sender", sender)
                     .attr("module", module.name())
                     .attr("msg_index", index.to_string()),
@@ -181,7 +182,7 @@ impl TxEnv {
             let mut ctx = Context::new(block, mode, gas, events, state);
             let response = self
                 .modules
-                .deliver_msg(&mut ctx, &msg)
+                .deliver_msg(&mut ctx, msg)
                 .map_err(|e| e.context(format!("failed to execute message; message index: {index}")))?;
             responses.push(cosmos_sdk_proto::Any { type_url: response.type_url, value: response.value });
         }
@@ -191,12 +192,7 @@ impl TxEnv {
     /// Checks that need no state but the auth params: messages known and well-formed,
     /// signers within `tx_sig_limit` and matching the signatures, fee coins valid, a gas
     /// limit given. No signature is verified here, and the signer cap holds before any is.
-    pub(crate) fn stateless(
-        &self,
-        decoded: DecodedTx,
-        mode: ExecMode,
-        params: &AuthParams,
-    ) -> Result<CheckedTx, Error> {
+    pub(crate) fn stateless(&self, decoded: DecodedTx, mode: ExecMode, params: &TxRules) -> Result<CheckedTx, Error> {
         if decoded.body.messages.is_empty() {
             return Err(sdk::invalid_request("must contain at least one message"));
         }
@@ -209,17 +205,15 @@ impl TxEnv {
             return Err(sdk::unknown_extension_options("unknown extension options are not allowed"));
         }
         let mut signers: Vec<Address> = Vec::new();
-        let mut msg_senders = Vec::with_capacity(decoded.body.messages.len());
+        let mut msgs = Vec::with_capacity(decoded.body.messages.len());
         for any in &decoded.body.messages {
-            let msg = Msg { type_url: &any.type_url, value: &any.value };
-            self.modules.check_msg(&msg)?;
-            let msg_signers = self.modules.msg_signers(&msg)?;
-            msg_senders.push(msg_signers.first().cloned());
-            for signer in msg_signers {
-                if !signers.contains(&signer) {
-                    signers.push(signer);
+            let msg = self.modules.decode_msg(&Msg { type_url: &any.type_url, value: &any.value })?;
+            for signer in msg.signers() {
+                if !signers.contains(signer) {
+                    signers.push(signer.clone());
                 }
             }
+            msgs.push(msg);
         }
         if signers.len() as u64 > sig_limit {
             return Err(too_many(signers.len()));
@@ -263,7 +257,7 @@ impl TxEnv {
             }
             None => signers[0].clone(),
         };
-        Ok(CheckedTx { decoded, signers, msg_senders, fee, fee_payer, gas_limit })
+        Ok(CheckedTx { decoded, signers, msgs, fee, fee_payer, gas_limit })
     }
 
     /// Decodes and checks a block's transactions and verifies the signatures that
@@ -281,7 +275,7 @@ impl TxEnv {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
         let chunk = txs.len().div_ceil(threads).max(1);
         let window = txs.len() as u64;
-        let params = match AccountKeeper::read_params_committed(committed) {
+        let params = match self.accounts.rules_committed(committed) {
             Ok(params) => params,
             Err(err) => crate::fatal::fatal(format!("cannot read the auth params: {err}")),
         };
@@ -312,12 +306,12 @@ impl TxEnv {
         // Modules prepare work (zkverify's proof batch) only for transactions whose ante
         // passes on committed state: a proposer cannot make every validator batch-verify
         // proofs in transactions that nobody signed or pays for.
-        let msgs: Vec<Msg<'_>> = checked
+        let msgs: Vec<&DecodedMsg> = checked
             .iter()
             .zip(&ante_ok)
             .filter(|(_, ok)| **ok)
             .filter_map(|(c, _)| c.as_ref().ok())
-            .flat_map(|c| c.decoded.body.messages.iter().map(|any| Msg { type_url: &any.type_url, value: &any.value }))
+            .flat_map(|c| c.msgs.iter())
             .collect();
         // Module preparation only fills caches: a panic there leaves execution to do the
         // work one transaction at a time.
@@ -343,7 +337,7 @@ impl TxEnv {
         committed: &dyn KvRead,
         chain_id: &str,
         window: u64,
-        params: &AuthParams,
+        params: &TxRules,
     ) -> (Vec<(Result<CheckedTx, Error>, bool)>, Vec<([u8; 32], Result<(), Error>)>) {
         let mut verdicts = Vec::new();
         let checked = txs
@@ -353,7 +347,7 @@ impl TxEnv {
                 let Ok(tx) = &checked else { return (checked, false) };
                 // Pre-verification is a cache: a panic in it only leaves the cache empty.
                 let ante = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    preverify_ante(self.fees.as_ref(), tx, committed, chain_id, window)
+                    preverify_ante(self, tx, committed, chain_id, window)
                 }));
                 let ante_ok = match ante {
                     Ok((tx_verdicts, ok)) => {
@@ -375,7 +369,7 @@ impl TxEnv {
 /// several of one account's txs, at most `window` of them), every signature valid, and
 /// the fee covered.
 fn preverify_ante(
-    fees: &dyn FeeCollector,
+    env: &TxEnv,
     checked: &CheckedTx,
     committed: &dyn KvRead,
     chain_id: &str,
@@ -385,7 +379,7 @@ fn preverify_ante(
     let mut ante_ok = true;
     let doc = checked.decoded.sign_doc(chain_id);
     for (index, signer) in checked.signers.iter().enumerate() {
-        let Ok(Some(account)) = AccountKeeper::read_committed(committed, signer) else {
+        let Ok(Some(account)) = env.accounts.account_committed(committed, signer) else {
             ante_ok = false;
             continue;
         };
@@ -414,7 +408,7 @@ fn preverify_ante(
             break;
         }
     }
-    ante_ok = ante_ok && fees.covers_committed(committed, &checked.fee_payer, &checked.fee).unwrap_or(false);
+    ante_ok = ante_ok && env.fees.covers_committed(committed, &checked.fee_payer, &checked.fee).unwrap_or(false);
     (verdicts, ante_ok)
 }
 

@@ -15,12 +15,6 @@ fn account_key(address: &Address) -> Vec<u8> {
     [ACCOUNT_PREFIX, address.as_bytes()].concat()
 }
 
-/// What other modules may do with accounts: make sure one exists (bank does this
-/// when an address first receives funds).
-pub trait AccountRegistry: Send + Sync {
-    fn ensure_account(&self, ctx: &mut Context<'_>, address: &Address) -> Result<(), Error>;
-}
-
 /// Reads and writes accounts and auth params.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AccountKeeper;
@@ -82,8 +76,10 @@ impl AccountKeeper {
     }
 }
 
-impl AccountRegistry for AccountKeeper {
-    fn ensure_account(&self, ctx: &mut Context<'_>, address: &Address) -> Result<(), Error> {
+impl AccountKeeper {
+    /// Makes sure an account exists at `address` (bank does this when an address first
+    /// receives funds).
+    pub fn ensure_account(&self, ctx: &mut Context<'_>, address: &Address) -> Result<(), Error> {
         self.get_or_create(ctx, address).map(|_| ())
     }
 }

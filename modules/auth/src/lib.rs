@@ -12,7 +12,7 @@ mod params;
 mod queries;
 
 pub use genesis::{GenesisAccount, GenesisState};
-pub use keeper::{AccountKeeper, AccountRegistry};
+pub use keeper::AccountKeeper;
 pub use module::AuthModule;
 pub use params::Params;
 

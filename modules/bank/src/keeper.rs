@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
+use crate::expected_keepers::Accounts;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata;
 use prost::Message;
-use veritas_auth::AccountRegistry;
 use veritas_framework::{sdk, Address, Coin, Coins, Context, Error, StoreKey, StoreRead};
 
 use crate::events;
@@ -49,40 +49,14 @@ pub(crate) fn decode_amount(raw: &[u8]) -> Result<u128, Error> {
     Ok(u128::from_be_bytes(raw.try_into().map_err(|_| sdk::internal("corrupt amount in bank store"))?))
 }
 
-/// What other modules may do with funds: the ante handler pays fees through this.
-pub trait FeeCollector: Send + Sync {
-    /// Moves `fee` from `payer` to the fee collector.
-    fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error>;
-
-    /// Whether `payer` holds at least `fee` in committed state (block preparation uses it
-    /// to leave out work for transactions that cannot pay).
-    fn covers_committed(
-        &self,
-        committed: &dyn veritas_framework::store::KvRead,
-        payer: &Address,
-        fee: &Coins,
-    ) -> Result<bool, Error>;
-}
-
-/// What other modules may do with balances and supply (ICS-20 transfers through it).
-pub trait Tokens: Send + Sync {
-    fn balance(&self, ctx: &mut Context<'_>, address: &Address, denom: &str) -> Result<u128, Error>;
-    /// Moves `amount`, creating `to`'s account if it is new.
-    fn send(&self, ctx: &mut Context<'_>, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error>;
-    /// Creates `amount` in `to` and adds it to the supply.
-    fn mint(&self, ctx: &mut Context<'_>, to: &Address, amount: &Coins) -> Result<(), Error>;
-    /// Destroys `amount` held by `from` and takes it from the supply.
-    fn burn(&self, ctx: &mut Context<'_>, from: &Address, amount: &Coins) -> Result<(), Error>;
-}
-
 /// Balances, supply and metadata.
 #[derive(Clone)]
 pub struct BankKeeper {
-    accounts: Arc<dyn AccountRegistry>,
+    accounts: Arc<dyn Accounts>,
 }
 
 impl BankKeeper {
-    pub fn new(accounts: Arc<dyn AccountRegistry>) -> Self {
+    pub fn new(accounts: Arc<dyn Accounts>) -> Self {
         Self { accounts }
     }
 
@@ -165,16 +139,10 @@ impl BankKeeper {
     }
 }
 
-impl Tokens for BankKeeper {
-    fn balance(&self, ctx: &mut Context<'_>, address: &Address, denom: &str) -> Result<u128, Error> {
-        BankKeeper::balance(self, ctx, address, denom)
-    }
-
-    fn send(&self, ctx: &mut Context<'_>, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error> {
-        BankKeeper::send(self, ctx, from, to, amount)
-    }
-
-    fn mint(&self, ctx: &mut Context<'_>, to: &Address, amount: &Coins) -> Result<(), Error> {
+/// Supply changes (ICS-20 vouchers).
+impl BankKeeper {
+    /// Creates `amount` in `to` and adds it to the supply.
+    pub fn mint(&self, ctx: &mut Context<'_>, to: &Address, amount: &Coins) -> Result<(), Error> {
         for coin in amount.iter() {
             let supply = read_supply(&mut ctx.kv(&STORE_KEY), &coin.denom)?;
             let supply = supply
@@ -186,7 +154,8 @@ impl Tokens for BankKeeper {
         self.accounts.ensure_account(ctx, to)
     }
 
-    fn burn(&self, ctx: &mut Context<'_>, from: &Address, amount: &Coins) -> Result<(), Error> {
+    /// Destroys `amount` held by `from` and takes it from the supply.
+    pub fn burn(&self, ctx: &mut Context<'_>, from: &Address, amount: &Coins) -> Result<(), Error> {
         self.subtract(ctx, from, amount)?;
         for coin in amount.iter() {
             let supply = read_supply(&mut ctx.kv(&STORE_KEY), &coin.denom)?;
@@ -203,8 +172,10 @@ impl Tokens for BankKeeper {
     }
 }
 
-impl FeeCollector for BankKeeper {
-    fn covers_committed(
+/// Fees: what the app wires to the tx pipeline's fee and simulation interfaces.
+impl BankKeeper {
+    /// Whether `payer` holds at least `fee` in committed state, outside any transaction.
+    pub fn covers_committed(
         &self,
         committed: &dyn veritas_framework::store::KvRead,
         payer: &Address,
@@ -220,21 +191,21 @@ impl FeeCollector for BankKeeper {
         Ok(true)
     }
 
-    fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error> {
-        if fee.is_empty() {
-            if ctx.mode() == veritas_framework::ExecMode::Simulate {
-                // Simulations are sent without a fee, but the real transaction pays one:
-                // move one unit of the payer's first denom so the gas estimate includes the
-                // fee transfer. Simulation state is thrown away.
-                let first = ctx.kv(&STORE_KEY).scan(&balances_prefix(payer), None, 1)?;
-                if let Some((key, _)) = first.first() {
-                    let denom = String::from_utf8_lossy(&key[balances_prefix(payer).len()..]).into_owned();
-                    let stand_in = Coins::new(vec![Coin::new(denom, 1)])?;
-                    self.send(ctx, payer, &Address::for_module(FEE_COLLECTOR), &stand_in)?;
-                }
+    /// One unit of `payer`'s first denom (none if it holds nothing): what a simulation
+    /// sent without a fee moves, so its estimate includes the real fee's transfer.
+    pub fn stand_in_fee(&self, ctx: &mut Context<'_>, payer: &Address) -> Result<Coins, Error> {
+        let first = ctx.kv(&STORE_KEY).scan(&balances_prefix(payer), None, 1)?;
+        match first.first() {
+            Some((key, _)) => {
+                let denom = String::from_utf8_lossy(&key[balances_prefix(payer).len()..]).into_owned();
+                Coins::new(vec![Coin::new(denom, 1)])
             }
-            return Ok(());
+            None => Ok(Coins::empty()),
         }
+    }
+
+    /// Moves `fee` from `payer` to the fee collector module account.
+    pub fn collect_fee(&self, ctx: &mut Context<'_>, payer: &Address, fee: &Coins) -> Result<(), Error> {
         let collector = Address::for_module(FEE_COLLECTOR);
         self.send(ctx, payer, &collector, fee).map_err(|e| {
             if e.code() == 5 {

@@ -1,11 +1,12 @@
 //! The `bank` module: balances per denom, `MsgSend` and `MsgMultiSend`, total supply
 //! and denom metadata, with the Cosmos SDK's messages, queries and events.
 //!
-//! Shape: `keeper` (the only door to the `bank` substore; other modules use the
-//! [`FeeCollector`] trait), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
+//! Shape: `keeper` (the only door to the `bank` substore; what it needs of
+//! other modules is declared in `expected_keepers`), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
 
 mod errors;
 mod events;
+pub mod expected_keepers;
 mod genesis;
 mod keeper;
 mod module;
@@ -13,7 +14,8 @@ mod msgs;
 mod queries;
 
 pub use errors::CODESPACE;
+pub use expected_keepers::Accounts;
 pub use genesis::{Balance, DenomMetadata, DenomUnit, GenesisState};
-pub use keeper::{BankKeeper, FeeCollector, Tokens, FEE_COLLECTOR};
+pub use keeper::{BankKeeper, FEE_COLLECTOR};
 pub use module::BankModule;
 pub use msgs::{MSG_MULTI_SEND, MSG_SEND};

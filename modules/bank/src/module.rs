@@ -1,8 +1,10 @@
 use std::sync::Arc;
 
+use crate::expected_keepers::Accounts;
 use serde_json::Value;
-use veritas_auth::AccountRegistry;
-use veritas_framework::{sdk, Address, Coin, Context, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+use veritas_framework::{
+    sdk, Address, Coin, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead,
+};
 
 use crate::genesis::{Balance, DenomMetadata, GenesisState, JsonCoin};
 use crate::keeper::{decode_amount, metadata_prefix, supply_prefix};
@@ -15,7 +17,7 @@ pub struct BankModule {
 }
 
 impl BankModule {
-    pub fn new(accounts: Arc<dyn AccountRegistry>) -> Self {
+    pub fn new(accounts: Arc<dyn Accounts>) -> Self {
         Self { keeper: BankKeeper::new(accounts) }
     }
 
@@ -94,17 +96,13 @@ impl Module for BankModule {
         &[msgs::MSG_SEND, msgs::MSG_MULTI_SEND]
     }
 
-    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
-        msgs::parse(msg).map(|_| ())
-    }
-
-    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
-        Ok(msgs::signers(&msgs::parse(msg)?))
-    }
-
-    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
         let parsed = msgs::parse(msg)?;
-        msgs::deliver(&self.keeper, ctx, parsed)
+        Ok(DecodedMsg::new(msg.type_url, msgs::signers(&parsed), parsed))
+    }
+
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        msgs::deliver(&self.keeper, ctx, msg.value()?)
     }
 
     fn query_paths(&self) -> &'static [&'static str] {

@@ -76,22 +76,22 @@ pub(crate) fn signers(msg: &BankMsg) -> Vec<Address> {
     }
 }
 
-pub(crate) fn deliver(keeper: &BankKeeper, ctx: &mut Context<'_>, msg: BankMsg) -> Result<MsgResponse, Error> {
+pub(crate) fn deliver(keeper: &BankKeeper, ctx: &mut Context<'_>, msg: &BankMsg) -> Result<MsgResponse, Error> {
     match msg {
         BankMsg::Send { from, to, amount } => {
-            keeper.send(ctx, &from, &to, &amount)?;
+            keeper.send(ctx, from, to, amount)?;
             Ok(MsgResponse {
                 type_url: format!("/{}", MsgSendResponse::full_name()),
                 value: MsgSendResponse {}.encode_to_vec(),
             })
         }
         BankMsg::MultiSend { input: (from, total), outputs } => {
-            keeper.subtract(ctx, &from, &total)?;
-            ctx.emit(events::message_sender(&from));
-            for (to, coins) in &outputs {
+            keeper.subtract(ctx, from, total)?;
+            ctx.emit(events::message_sender(from));
+            for (to, coins) in outputs {
                 keeper.add(ctx, to, coins)?;
                 keeper.ensure_account(ctx, to)?;
-                ctx.emit(events::transfer(to, &from, coins));
+                ctx.emit(events::transfer(to, from, coins));
             }
             Ok(MsgResponse {
                 type_url: format!("/{}", MsgMultiSendResponse::full_name()),

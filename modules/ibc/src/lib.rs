@@ -8,6 +8,7 @@
 mod client_checks;
 mod errors;
 mod events;
+pub mod expected_keepers;
 mod genesis;
 mod host;
 mod keeper;
@@ -17,6 +18,7 @@ mod queries;
 mod transfer;
 
 pub use errors::CODESPACE;
+pub use expected_keepers::Tokens;
 pub use genesis::{GenesisEntry, GenesisState};
 pub use host::{proof_specs, UNBONDING_PERIOD, UPGRADE_PATH};
 pub use keeper::{IbcKeeper, Params};

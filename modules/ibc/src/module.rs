@@ -1,11 +1,11 @@
 use std::sync::Arc;
 
+use crate::expected_keepers::Tokens;
 use ibc::clients::tendermint::types::ConsensusState as TmConsensusStateType;
 use ibc::core::commitment_types::commitment::CommitmentRoot;
 use ibc::primitives::proto::{Any, Protobuf};
 use serde_json::Value;
-use veritas_bank::Tokens;
-use veritas_framework::{sdk, Address, Context, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+use veritas_framework::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
 
 use crate::genesis::{GenesisEntry, GenesisState};
 use crate::keeper::{host_consensus_key, IbcKeeper, STORE_KEY};
@@ -61,15 +61,12 @@ impl Module for IbcModule {
         msgs::TYPE_URLS
     }
 
-    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
-        msgs::parse(msg).map(|_| ())
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
+        let parsed = msgs::parse(msg)?;
+        Ok(DecodedMsg::new(msg.type_url, vec![msgs::signer(&parsed)?], parsed))
     }
 
-    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
-        Ok(vec![msgs::signer(&msgs::parse(msg)?)?])
-    }
-
-    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
         msgs::deliver(&self.tokens, ctx, msg)
     }
 

@@ -4,6 +4,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
+use crate::expected_keepers::Tokens;
 use ibc::apps::transfer::handler::send_transfer;
 use ibc::apps::transfer::types::msgs::transfer::MsgTransfer;
 use ibc::apps::transfer::types::PrefixedDenom;
@@ -15,8 +16,7 @@ use ibc::core::handler::types::msgs::MsgEnvelope;
 use ibc::core::host::types::path::ReceiptPath;
 use ibc::core::primitives::Signer;
 use ibc::primitives::proto::Any;
-use veritas_bank::Tokens;
-use veritas_framework::{Address, Context, Error, Msg, MsgResponse};
+use veritas_framework::{Address, Context, DecodedMsg, Error, Msg, MsgResponse};
 
 use crate::host::{IbcHost, MessageState};
 use crate::keeper::{IbcKeeper, STORE_KEY};
@@ -143,26 +143,28 @@ fn refuse_redundant_receive(ctx: &mut Context<'_>, msg: &IbcMsg) -> Result<(), E
     Ok(())
 }
 
-pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
-    let parsed = parse(msg)?;
-    refuse_redundant_receive(ctx, &parsed)?;
+pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+    let parsed: &IbcMsg = msg.value()?;
+    refuse_redundant_receive(ctx, parsed)?;
     let (result, ibc_events, store_error) = {
         let shared = MessageState::shared(&mut *ctx);
         let mut host = IbcHost::new(shared.clone())?;
         let mut router = IbcRouter { transfer: TransferModule::new(shared.clone(), tokens.clone()) };
         let result = match parsed {
             IbcMsg::Core(envelope) => {
-                let result = validate(&host, &router, (*envelope).clone())
+                let result = validate(&host, &router, (**envelope).clone())
                     .map_err(|e| errors::validation_failed(e.to_string()))
                     .and_then(|()| {
-                        execute(&mut host, &mut router, *envelope).map_err(|e| errors::execution_failed(e.to_string()))
+                        execute(&mut host, &mut router, (**envelope).clone())
+                            .map_err(|e| errors::execution_failed(e.to_string()))
                     });
                 result
             }
-            IbcMsg::Transfer(mut transfer) => {
+            IbcMsg::Transfer(transfer) => {
+                let mut transfer = (**transfer).clone();
                 let resolved = resolve_voucher(&mut shared.context(), &mut transfer);
                 let result = resolved.and_then(|()| {
-                    send_transfer(&mut host, &mut router.transfer, *transfer)
+                    send_transfer(&mut host, &mut router.transfer, transfer)
                         .map_err(|e| errors::transfer_failed(e.to_string()))
                 });
                 result
@@ -178,5 +180,5 @@ pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &Msg
     for event in ibc_events {
         ctx.emit(events::from_ibc(event)?);
     }
-    Ok(MsgResponse { type_url: format!("{}Response", msg.type_url), value: Vec::new() })
+    Ok(MsgResponse { type_url: format!("{}Response", msg.type_url()), value: Vec::new() })
 }

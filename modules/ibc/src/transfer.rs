@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::expected_keepers::Tokens;
 use ibc::apps::transfer::context::{TokenTransferExecutionContext, TokenTransferValidationContext};
 use ibc::apps::transfer::module as ics20;
 use ibc::apps::transfer::types::{Memo, PrefixedCoin, PrefixedDenom, VERSION};
@@ -23,7 +24,6 @@ use ibc::core::router::router::Router;
 use ibc::core::router::types::module::{ModuleExtras, ModuleId};
 use ibc::cosmos_host::utils::cosmos_adr028_escrow_address;
 use sha2::{Digest, Sha256};
-use veritas_bank::Tokens;
 use veritas_framework::{Address, Coin, Coins, Error};
 
 use crate::host::SharedContext;

@@ -10,8 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use veritas_framework::{Error, Msg, QueryContext};
-use veritas_proto::zkverify::v1::MSG_VERIFY_PROOF;
+use veritas_framework::{DecodedMsg, Error, QueryContext};
 
 use crate::cache::Verdict;
 use ark_bls12_381::Config;
@@ -21,7 +20,7 @@ use crate::encoding::{
     decode_proof_deferring_b_subgroup, decode_public_inputs, proof_b_not_in_subgroup, proof_bytes, proof_id,
 };
 use crate::g2_lines::prepare_and_check;
-use crate::msgs::{parse_verify, VerifyRequest};
+use crate::msgs::{VerifyRequest, ZkMsg};
 use crate::verifier::{verify_batch_prepared, PreparedKey, Statement};
 use crate::ZkKeeper;
 
@@ -33,13 +32,13 @@ pub fn verdicts_from_batches() -> u64 {
 }
 
 /// Verifies the block's proofs together and caches each one's verdict.
-pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msgs: &[Msg<'_>]) {
+pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msgs: &[&DecodedMsg]) {
     let mut kv = committed.kv(&ZkKeeper::store_key());
     let mut seen = BTreeSet::new();
     let mut digests = Vec::new();
     let mut pending: Vec<Submission> = Vec::new();
-    for msg in msgs.iter().filter(|m| m.type_url == MSG_VERIFY_PROOF) {
-        let Ok(request) = parse_verify(msg.value) else { continue };
+    for msg in msgs {
+        let Ok(ZkMsg::Verify(request)) = msg.value::<ZkMsg>() else { continue };
         let digest = request.digest();
         if !seen.insert(digest) || keeper.verdicts().contains(&digest) {
             continue;
@@ -50,7 +49,7 @@ pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msg
         }
         let Ok(key) = keeper.prepared_key(&record) else { continue };
         digests.push(digest);
-        pending.push(Submission { key, request });
+        pending.push(Submission { key, request: request.clone() });
     }
     if pending.is_empty() {
         return;

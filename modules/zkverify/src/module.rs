@@ -1,5 +1,5 @@
 use serde_json::Value;
-use veritas_framework::{sdk, Address, Context, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+use veritas_framework::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
 use veritas_proto::zkverify::v1 as pb;
 use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
 
@@ -71,19 +71,16 @@ impl Module for ZkVerifyModule {
         &[MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF]
     }
 
-    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
-        msgs::parse(msg).map(|_| ())
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
+        let parsed = msgs::parse(msg)?;
+        Ok(DecodedMsg::new(msg.type_url, msgs::signers(&parsed), parsed))
     }
 
-    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
-        Ok(msgs::signers(&msgs::parse(msg)?))
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        msgs::deliver(&self.keeper, ctx, msg.value()?)
     }
 
-    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &Msg<'_>) -> Result<MsgResponse, Error> {
-        msgs::deliver(&self.keeper, ctx, msgs::parse(msg)?)
-    }
-
-    fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[Msg<'_>]) {
+    fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[&DecodedMsg]) {
         batch::prepare_block(&self.keeper, committed, msgs);
     }
 

@@ -97,18 +97,19 @@ fn precheck(request: &VerifyRequest) -> Verdict {
     Ok((proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs), true))
 }
 
-pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: ZkMsg) -> Result<MsgResponse, Error> {
+pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: &ZkMsg) -> Result<MsgResponse, Error> {
     let params = keeper.params(&mut ctx.kv(&ZkKeeper::store_key()))?;
     match msg {
         ZkMsg::Register { creator, vk, public_inputs } => {
             ctx.gas_meter().consume(params.register_gas(vk.len()), "zkverify register verifying key")?;
+            let public_inputs = *public_inputs;
             if public_inputs > params.max_public_inputs as usize {
                 return Err(errors::too_many_inputs(format!(
                     "the key has {public_inputs} public inputs; max_public_inputs is {}",
                     params.max_public_inputs
                 )));
             }
-            let decoded = decode_verifying_key(&vk)?;
+            let decoded = decode_verifying_key(vk)?;
             let canonical = verifying_key_bytes(&decoded);
             let vk_id = verifying_key_id(&canonical);
             if keeper.has_key(ctx, &vk_id)? {
@@ -143,13 +144,13 @@ pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: ZkMsg) -> R
                 // cheap (points on the curve and in their subgroups, inputs, not yet
                 // recorded); the pairing runs in the block, where the fee is charged
                 // even when the proof turns out invalid.
-                precheck(&request)
+                precheck(request)
             } else {
                 let digest = request.digest();
                 match keeper.verdicts().get(&digest) {
                     Some(verdict) => verdict,
                     None => {
-                        let verdict = verdict_alone(&request, &keeper.prepared_key(&record)?);
+                        let verdict = verdict_alone(request, &keeper.prepared_key(&record)?);
                         keeper.verdicts().insert(digest, verdict.clone());
                         verdict
                     }
@@ -169,7 +170,7 @@ pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: ZkMsg) -> R
             let submitter = request.submitter.to_bech32();
             let record = pb::VerifiedProof {
                 vk_id: request.vk_id.clone(),
-                public_inputs: request.inputs,
+                public_inputs: request.inputs.clone(),
                 submitter: submitter.clone(),
                 height: ctx.block().height,
             };

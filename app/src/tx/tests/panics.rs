@@ -32,16 +32,14 @@ impl Module for Boom {
     fn msg_type_urls(&self) -> &'static [&'static str] {
         &[BOOM]
     }
-    fn check_msg(&self, msg: &Msg<'_>) -> Result<(), Error> {
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
         if msg.value.starts_with(b"check:") {
             panic!("stateless boom");
         }
-        Ok(())
+        let signer = Address::from_bech32(std::str::from_utf8(msg.value).unwrap())?;
+        Ok(DecodedMsg::new(msg.type_url, vec![signer], ()))
     }
-    fn msg_signers(&self, msg: &Msg<'_>) -> Result<Vec<Address>, Error> {
-        Ok(vec![Address::from_bech32(std::str::from_utf8(msg.value).unwrap())?])
-    }
-    fn deliver_msg(&self, ctx: &mut Context<'_>, _: &Msg<'_>) -> Result<MsgResponse, Error> {
+    fn deliver_msg(&self, ctx: &mut Context<'_>, _: &DecodedMsg) -> Result<MsgResponse, Error> {
         ctx.kv(&BOOM_KEY).set(b"written".to_vec(), b"before the panic".to_vec())?;
         ctx.gas_meter().consume(777, "boom")?;
         let items: Vec<u8> = Vec::new();
@@ -51,17 +49,8 @@ impl Module for Boom {
 }
 
 fn boom_chain() -> Chain {
-    let bank = veritas_bank::BankModule::new(Arc::new(veritas_auth::AccountKeeper));
-    let fees = Arc::new(bank.keeper().clone());
-    let modules: Vec<Arc<dyn Module>> = vec![Arc::new(veritas_auth::AuthModule::new()), Arc::new(bank), Arc::new(Boom)];
-    let env = TxEnv { modules: ModuleSet::new(modules).unwrap(), fees, min_gas_prices: MinGasPrices::default() };
-    let genesis = json!({
-        "auth": {},
-        "bank": { "balances": [
-            { "address": key(1).address.to_bech32(), "coins": [{ "denom": "uvrt", "amount": "1000000" }] },
-        ]},
-        "boom": {},
-    });
+    let env = crate::modules::tx_env_with(MinGasPrices::default(), vec![Arc::new(Boom)]);
+    let genesis = crate::testkit::genesis(&env.modules, &[(key(1).address, crate::testkit::uvrt(1_000_000))]);
     chain_from(env, &genesis)
 }
 
