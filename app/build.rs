@@ -23,7 +23,7 @@ const REPORTED: &[&str] = &[
 fn main() {
     let lock_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
     println!("cargo:rerun-if-changed={lock_path}");
-    let lock = std::fs::read_to_string(lock_path).unwrap_or_default();
+    let lock = std::fs::read_to_string(lock_path).unwrap_or_else(|e| panic!("cannot read {lock_path}: {e}"));
     let mut deps = Vec::new();
     for package in lock.split("[[package]]") {
         let field = |name: &str| {
@@ -38,6 +38,9 @@ fn main() {
             deps.push((name, version, field("checksum").unwrap_or_default()));
         }
     }
+    // An empty list means a lock file read while cargo rewrote it: fail (and run again)
+    // rather than build a node that reports no versions.
+    assert!(!deps.is_empty(), "{lock_path} lists none of {REPORTED:?}; is it being rewritten?");
     deps.sort();
     let mut out = String::from("/// `(crate, version, sha256 of the crate file)` of the crates in REPORTED.\npub const BUILD_DEPS: &[(&str, &str, &str)] = &[\n");
     for (name, version, checksum) in deps {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{accounts, send_msg, sign, Account, BenchChain};
+use common::{accounts, send_msg, sign, Account};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 // The same allocator as veritasd.
@@ -19,7 +19,7 @@ fn bank_sends(c: &mut Criterion) {
         tracing_subscriber::fmt().with_env_filter("veritas_app=debug").with_writer(std::io::stderr).init();
     }
     let mut accounts = accounts(ACCOUNTS);
-    let mut chain = BenchChain::start(&mut accounts, -1, serde_json::json!({}));
+    let mut chain = common::start(&mut accounts, -1, Default::default());
     let mut next_sender = 0usize;
     let mut block = |accounts: &mut Vec<Account>| -> Vec<bytes::Bytes> {
         (0..TXS_PER_BLOCK)

@@ -19,7 +19,7 @@ const PATH: &str = "/cosmos.bank.v1beta1.Query/Balance";
 
 fn queries(c: &mut Criterion) {
     let mut holders = common::accounts(1);
-    let chain = common::BenchChain::start(&mut holders, -1, serde_json::json!({}));
+    let chain = common::start(&mut holders, -1, Default::default());
     let holder = holders[0].address.to_bech32();
     let service = Arc::new(QueryService::new(chain.storage.clone(), chain.env.clone(), chain.meta.clone()));
 

@@ -55,10 +55,18 @@ fn worst_case(c: &mut Criterion) {
     let proof = read_proof(&fixture("proof_1.json"), Format::Snarkjs).unwrap();
     let mut wrong_inputs = read_public_inputs(&fixture("public_1.json"), Format::Snarkjs).unwrap();
     wrong_inputs[0][0] ^= 1; // another statement: the proof does not verify for it
-    let zk_genesis = serde_json::json!({ "verifying_keys": [{ "vk": hex::encode(&vk) }] });
+    let zk_genesis = veritas_zkverify::GenesisState {
+        verifying_keys: vec![veritas_zkverify::GenesisKey {
+            vk_id: String::new(),
+            vk: hex::encode(&vk),
+            creator: String::new(),
+            height: 0,
+        }],
+        ..Default::default()
+    };
 
     let mut accounts = accounts(ACCOUNTS);
-    let mut chain = BenchChain::start(&mut accounts, MAX_GAS, zk_genesis);
+    let mut chain = common::start(&mut accounts, MAX_GAS, zk_genesis);
     let send = |i: usize, accounts: &mut [Account], gas: u64| {
         let from = i % ACCOUNTS;
         let msg = send_msg(&accounts[from].address, &accounts[(from + 1) % ACCOUNTS].address);

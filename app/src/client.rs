@@ -63,18 +63,23 @@ impl Client {
         path: &str,
         request: &Req,
     ) -> anyhow::Result<(Resp, u64)> {
+        let (value, height) = self.query_bytes(path, request.encode_to_vec())?;
+        let decoded = Resp::decode(value.as_slice()).with_context(|| format!("cannot decode the answer to {path}"))?;
+        Ok((decoded, height))
+    }
+
+    /// The raw protobuf answer of gRPC method `path` and its height.
+    fn query_bytes(&self, path: &str, request: Vec<u8>) -> anyhow::Result<(Vec<u8>, u64)> {
         let response = self
             .runtime
-            .block_on(self.rpc.abci_query(Some(path.to_owned()), request.encode_to_vec(), None, false))
+            .block_on(self.rpc.abci_query(Some(path.to_owned()), request, None, false))
             .map_err(|e| self.unreachable(e))?;
         if response.code.is_err() {
             return Err(
                 QueryError { code: response.code.value(), codespace: response.codespace, log: response.log }.into()
             );
         }
-        let decoded =
-            Resp::decode(response.value.as_slice()).with_context(|| format!("cannot decode the answer to {path}"))?;
-        Ok((decoded, response.height.value()))
+        Ok((response.value, response.height.value()))
     }
 
     /// The account at `address`, or `None` if the chain has never seen it.
@@ -134,4 +139,10 @@ fn short(e: &impl std::fmt::Display) -> String {
     let text = e.to_string();
     let cut = ["Location:", "Stack backtrace:"].iter().filter_map(|m| text.find(m)).min().unwrap_or(text.len());
     text[..cut].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl veritas_framework::cli::QueryClient for Client {
+    fn query_raw(&self, path: &str, request: Vec<u8>) -> anyhow::Result<(Vec<u8>, u64)> {
+        self.query_bytes(path, request)
+    }
 }

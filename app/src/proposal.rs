@@ -213,7 +213,7 @@ mod tests {
                 amount: vec![ProtoCoin { denom: "uvrt".into(), amount: "1".into() }],
             };
             let any = Any { type_url: "/cosmos.bank.v1beta1.MsgSend".into(), value: msg.encode_to_vec() };
-            crate::cli::sign_tx(&self.key, &account, CHAIN, vec![any], fee, gas, "").unwrap().into()
+            crate::tx::sign::sign_tx(&self.key, &account, CHAIN, vec![any], fee, gas, "").unwrap().into()
         }
     }
 

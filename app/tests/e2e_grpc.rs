@@ -131,7 +131,7 @@ fn grpc_answers_from_the_same_handlers_as_abci() {
             amount: vec![Coin { denom: "uvrt".into(), amount: "1234".into() }],
         };
         let msg = Any { type_url: "/cosmos.bank.v1beta1.MsgSend".into(), value: send.encode_to_vec() };
-        let raw = veritas_app::cli::sign_tx(&key, &base, &node.chain_id, vec![msg], "", 200_000, "").unwrap();
+        let raw = veritas_app::tx::sign::sign_tx(&key, &base, &node.chain_id, vec![msg], "", 200_000, "").unwrap();
         #[allow(deprecated)]
         let simulate = tx::SimulateRequest { tx: None, tx_bytes: raw.clone() };
         let (simulated, _): (tx::SimulateResponse, _) =

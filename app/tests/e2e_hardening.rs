@@ -47,9 +47,16 @@ fn an_ibc_header_of_height_zero_is_refused_and_the_node_keeps_making_blocks() {
 
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let msgs = evil::create_client_then_update_at_height_zero(&stranger, 0, now);
-    let raw =
-        veritas_app::cli::sign_tx(&key, &account(&node, &stranger), &node.chain_id, msgs, "50000uvrt", 2_000_000, "")
-            .unwrap();
+    let raw = veritas_app::tx::sign::sign_tx(
+        &key,
+        &account(&node, &stranger),
+        &node.chain_id,
+        msgs,
+        "50000uvrt",
+        2_000_000,
+        "",
+    )
+    .unwrap();
     let (code, codespace, log) = broadcast(&node, &raw);
     assert_ne!(code, 0, "the transaction must be refused: {log}");
     assert_eq!((codespace.as_str(), code), ("ibc", 9), "refused by the header checks: {log}");

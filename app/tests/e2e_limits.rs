@@ -77,7 +77,7 @@ fn every_limit_refuses_with_its_code_and_the_node_goes_on() {
     let mut comet = node.start_cometbft("cometbft.log");
     node.wait_height(2, Duration::from_secs(60));
     let sign = |msgs: Vec<Any>, fee: &str, gas: u64| {
-        veritas_app::cli::sign_tx(&key, &account(&node, &me), &node.chain_id, msgs, fee, gas, "").unwrap()
+        veritas_app::tx::sign::sign_tx(&key, &account(&node, &me), &node.chain_id, msgs, fee, gas, "").unwrap()
     };
 
     // The consensus minimum gas price: 200,000 gas × 0.01 = 2,000uvrt.

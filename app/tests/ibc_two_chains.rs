@@ -222,7 +222,7 @@ impl Chain {
     /// Signs `msgs` by `signer` and runs them in the next block.
     fn submit(&mut self, signer: &Key, msgs: Vec<Any>) -> ExecTxResult {
         let account = self.account(&signer.address);
-        let raw = veritas_app::cli::sign_tx(&signer.signing, &account, &self.id, msgs, "", 5_000_000, "").unwrap();
+        let raw = veritas_app::tx::sign::sign_tx(&signer.signing, &account, &self.id, msgs, "", 5_000_000, "").unwrap();
         self.block(vec![raw]).remove(0)
     }
 
@@ -926,7 +926,7 @@ fn a_header_of_height_zero_in_a_block_fails_its_tx_and_the_chain_goes_on() {
         clock.get() + BLOCK_SECONDS,
     );
     let account = host.account(&stranger.address);
-    let raw = veritas_app::cli::sign_tx(&stranger.signing, &account, "host-1", msgs, "", 5_000_000, "").unwrap();
+    let raw = veritas_app::tx::sign::sign_tx(&stranger.signing, &account, "host-1", msgs, "", 5_000_000, "").unwrap();
     let results = host.block(vec![raw.clone()]);
     assert_eq!((results[0].codespace.as_str(), results[0].code), ("ibc", 9), "{}", results[0].log);
     assert!(results[0].log.contains("height must be positive"), "{}", results[0].log);

@@ -11,6 +11,7 @@
 //! only door to its state.
 
 mod address;
+pub mod cli;
 mod coins;
 mod context;
 mod error;

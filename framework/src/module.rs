@@ -112,6 +112,11 @@ pub trait Module: Send + Sync {
         Err(sdk::unknown_request(format!("module {} answers no query {path}", self.name())))
     }
 
+    /// The module's own commands for `veritasd` (see [`crate::cli`]).
+    fn cli(&self) -> Option<&dyn crate::cli::ModuleCli> {
+        None
+    }
+
     fn begin_block(&self, _ctx: &mut Context<'_>) -> Result<(), Error> {
         Ok(())
     }

@@ -4,20 +4,10 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use veritas_framework::store::{KvRead, Overlay, StoreError};
+use veritas_framework::store::{KvRead, Overlay};
 use veritas_framework::*;
 
-/// Committed state that is empty: the overlay holds everything the tests write.
-struct EmptyState;
-
-impl KvRead for EmptyState {
-    fn get(&self, _: &str, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(None)
-    }
-    fn scan(&self, _: &str, _: &[u8], _: Option<&[u8]>, _: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        Ok(Vec::new())
-    }
-}
+use veritas_framework::store::EmptyState;
 
 /// Stores `value` of a `/test.<name>.Set` message under key `shared`.
 struct Recorder {

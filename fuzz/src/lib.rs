@@ -10,24 +10,14 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
 use cosmos_sdk_proto::Any;
 use k256::ecdsa::SigningKey;
 use prost::Message;
-use serde_json::json;
 use veritas_app::tx::{PreverifiedSignatures, TxEnv, TxOutcome};
-use veritas_framework::store::{KvRead, Overlay, StoreError};
+use veritas_framework::store::Overlay;
 use veritas_framework::{Address, BlockInfo, Context, ExecMode, GasMeter, Timestamp};
 
 pub const CHAIN_ID: &str = "fuzz-1";
 
 /// State with nothing in it; the genesis overlay sits on top.
-pub struct Empty;
-
-impl KvRead for Empty {
-    fn get(&self, _: &str, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(None)
-    }
-    fn scan(&self, _: &str, _: &[u8], _: Option<&[u8]>, _: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        Ok(Vec::new())
-    }
-}
+pub use veritas_framework::store::EmptyState as Empty;
 
 /// The funded accounts' keys: seeds 1, 2 and 3.
 pub fn key(seed: u8) -> SigningKey {
@@ -64,19 +54,24 @@ pub fn fixture() -> &'static Fixture {
         let env = Arc::new(veritas_app::modules::tx_env(Default::default()));
         let block = block();
         let mut state = Overlay::new(Empty);
-        let mut app_state = env.modules.default_genesis();
-        app_state["bank"]["balances"] = json!([1u8, 2, 3]
-            .iter()
-            .map(|s| json!({ "address": address(*s).to_bech32(), "coins": [
-                { "denom": "uvrt", "amount": "1000000000000" }, { "denom": "stake", "amount": "1000000" }
-            ]}))
-            .collect::<Vec<_>>());
+        let coins = veritas_framework::Coins::parse("1000000stake,1000000000000uvrt").unwrap();
+        let balances: Vec<_> = [1u8, 2, 3].iter().map(|s| (address(*s), coins.clone())).collect();
+        let mut app_state = veritas_app::testkit::genesis(&env.modules, &balances);
         let vk = veritas_zkverify::formats::read_verifying_key(
             FIXTURE_VK.as_bytes(),
             veritas_zkverify::formats::Format::Snarkjs,
         )
         .unwrap();
-        app_state["zkverify"]["verifying_keys"] = json!([{ "vk": hex(&vk), "creator": address(1).to_bech32() }]);
+        let zkverify = veritas_zkverify::GenesisState {
+            verifying_keys: vec![veritas_zkverify::GenesisKey {
+                vk_id: String::new(),
+                vk: hex(&vk),
+                creator: address(1).to_bech32(),
+                height: 0,
+            }],
+            ..Default::default()
+        };
+        app_state["zkverify"] = serde_json::to_value(zkverify).unwrap();
         let mut gas = GasMeter::infinite();
         let mut events = Vec::new();
         let mut ctx = Context::new(&block, ExecMode::Genesis, &mut gas, &mut events, &mut state);
@@ -100,7 +95,7 @@ impl Fixture {
     pub fn sign(&self, seed: u8, sequence: u64, msgs: Vec<Any>) -> Vec<u8> {
         let account_number = veritas_auth_account_number(&self.state, &address(seed));
         let account = BaseAccount { address: address(seed).to_bech32(), pub_key: None, account_number, sequence };
-        veritas_app::cli::sign_tx(&key(seed), &account, CHAIN_ID, msgs, "5000uvrt", 5_000_000, "").unwrap()
+        veritas_app::tx::sign::sign_tx(&key(seed), &account, CHAIN_ID, msgs, "5000uvrt", 5_000_000, "").unwrap()
     }
 }
 

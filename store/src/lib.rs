@@ -19,7 +19,7 @@ mod tree_reader;
 mod write_set;
 
 pub use error::StoreError;
-pub use overlay::{KvRead, KvWrite, Overlay};
+pub use overlay::{EmptyState, KvRead, KvWrite, Overlay};
 pub use proof::{proof_spec, proof_specs, verify_existence, verify_nonexistence, StateProof};
 pub use storage::{EntryCounts, PreparedCommit, StateView, Storage, StorageConfig, Version};
 pub use write_set::WriteSet;

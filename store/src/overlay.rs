@@ -19,6 +19,21 @@ pub trait KvRead {
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
 }
 
+/// State that holds nothing: an [`Overlay`] over it is an in-memory store (unit tests,
+/// fuzzing), the one such store the workspace uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmptyState;
+
+impl KvRead for EmptyState {
+    fn get(&self, _: &str, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(None)
+    }
+
+    fn scan(&self, _: &str, _: &[u8], _: Option<&[u8]>, _: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        Ok(Vec::new())
+    }
+}
+
 impl<T: KvRead + ?Sized> KvRead for &T {
     fn get(&self, substore: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         (**self).get(substore, key)

@@ -8,19 +8,19 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context as _};
 use clap::Args;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output as BankOutput};
-use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::Any;
 use k256::ecdsa::SigningKey;
 use prost::Message;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tendermint_rpc::{Client as _, HttpClient};
+use veritas_framework::ProtoCoin;
 
 use super::keys::{passphrase, KeyringArgs};
 use super::output::print;
-use super::tx::sign_tx;
 use crate::client::Client;
 use crate::keyring::address_of;
+use crate::tx::sign::sign_tx;
 
 #[derive(Debug, Args)]
 pub struct LoadgenArgs {
@@ -72,7 +72,7 @@ fn load_key(seed: &str, index: usize) -> SigningKey {
 }
 
 fn coin(amount: u128) -> Vec<ProtoCoin> {
-    vec![ProtoCoin { denom: "uvrt".into(), amount: amount.to_string() }]
+    vec![veritas_framework::Coin::new("uvrt", amount).to_proto()]
 }
 
 pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {

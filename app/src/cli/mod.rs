@@ -1,16 +1,14 @@
 //! The `veritasd` command line.
 
 mod genesis;
-mod ibc;
 mod init;
 mod keys;
 mod loadgen;
+mod module_commands;
 mod output;
 mod query;
 mod start;
 mod tx;
-pub use tx::sign_tx;
-mod zkverify;
 
 use std::path::PathBuf;
 
@@ -40,14 +38,18 @@ enum Command {
         #[command(flatten)]
         args: keys::KeyringArgs,
     },
-    /// Sign and broadcast transactions.
-    #[command(subcommand)]
-    Tx(tx::TxCommand),
-    /// Query chain state.
+    /// Sign and broadcast transactions (each module's own commands).
+    Tx {
+        #[command(subcommand)]
+        group: module_commands::TxGroup,
+        #[command(flatten)]
+        flags: tx::TxFlags,
+    },
+    /// Query chain state (each module's own commands).
     #[command(alias = "q")]
     Query {
         #[command(subcommand)]
-        command: query::QueryCommand,
+        group: module_commands::QueryGroup,
         #[command(flatten)]
         flags: query::QueryFlags,
     },
@@ -56,17 +58,13 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
-    /// Offline Groth16 tools: a key's id, local verification.
-    Zkverify {
-        #[command(subcommand)]
-        command: zkverify::ZkOffline,
-        #[arg(long, value_enum, default_value = "text", global = true)]
-        output: output::Output,
-    },
     /// Send load to a running chain and report throughput and latency.
     Loadgen(loadgen::LoadgenArgs),
     /// Print version information.
     Version,
+    /// Modules' offline tools (e.g. `zkverify vk-id`).
+    #[command(flatten)]
+    Offline(module_commands::OfflineGroup),
 }
 
 /// `--home`, shared by every command that uses a node home.
@@ -84,10 +82,10 @@ impl Cli {
             Command::Start(args) => start::run(args),
             Command::Genesis(cmd) => genesis::run(cmd),
             Command::Keys { command, args } => keys::run(command, args),
-            Command::Tx(cmd) => tx::run(cmd),
-            Command::Query { command, flags } => query::run(command, flags),
+            Command::Tx { group, flags } => tx::run(group, flags),
+            Command::Query { group, flags } => query::run(group, flags),
             Command::Status { flags } => query::status(flags),
-            Command::Zkverify { command, output } => zkverify::run_offline(command, output),
+            Command::Offline(group) => offline(group),
             Command::Loadgen(args) => loadgen::run(args),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
@@ -96,6 +94,15 @@ impl Cli {
             }
         }
     }
+}
+
+/// Runs a module's offline command; `--output` is read from its arguments.
+fn offline(group: module_commands::OfflineGroup) -> anyhow::Result<()> {
+    let output = group.matches.get_one::<output::Output>("output").copied().unwrap_or_default();
+    let value =
+        group.dispatch(|module, name, matches| module.offline(name, matches, output == output::Output::Json))?;
+    output::print(output, &value);
+    Ok(())
 }
 
 #[cfg(test)]

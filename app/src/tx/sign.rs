@@ -1,6 +1,7 @@
 //! Building and signing transactions (SIGN_MODE_DIRECT, secp256k1): the one signer the
 //! CLI, the load generator, tests and benchmarks share.
 
+use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
 use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
 use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, TxBody, TxRaw};
@@ -8,7 +9,7 @@ use cosmos_sdk_proto::Any;
 use k256::ecdsa::signature::Signer as _;
 use k256::ecdsa::{Signature, SigningKey};
 use prost::Message;
-use veritas_framework::{Address, Coins};
+use veritas_framework::{Address, Coins, Error};
 
 /// Type URL of a secp256k1 public key in a `SignerInfo`.
 pub const SECP256K1_PUBKEY_TYPE_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
@@ -85,6 +86,23 @@ impl TxContent {
         }
         .encode_to_vec()
     }
+}
+
+/// `messages` signed by `key` alone at `account`'s number and sequence, paying `fees`
+/// (e.g. `"5000uvrt"`, empty for none) for `gas_limit`.
+pub fn sign_tx(
+    key: &SigningKey,
+    account: &BaseAccount,
+    chain_id: &str,
+    messages: Vec<Any>,
+    fees: &str,
+    gas_limit: u64,
+    memo: &str,
+) -> Result<Vec<u8>, Error> {
+    let fee = Coins::parse(fees).map_err(|e| e.context("fees"))?;
+    let content = TxContent { messages, fee, gas_limit, memo: memo.to_owned(), timeout_height: 0 };
+    let signer = TxSigner { key, account_number: account.account_number, sequence: account.sequence };
+    Ok(content.sign(chain_id, &[signer]))
 }
 
 /// A low-S secp256k1 signature of SHA-256(`bytes`), 64 bytes (r ‖ s).

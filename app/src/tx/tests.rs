@@ -2,15 +2,12 @@
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
-use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
-use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
-use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, TxBody, TxRaw};
+use cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw;
 use cosmos_sdk_proto::Any;
-use k256::ecdsa::signature::Signer;
 use k256::ecdsa::{Signature, SigningKey};
 use prost::Message;
 use serde_json::json;
-use veritas_framework::store::{KvRead, Overlay, StoreError, WriteSet};
+use veritas_framework::store::{KvRead, Overlay, WriteSet};
 use veritas_framework::*;
 
 use super::*;
@@ -27,15 +24,7 @@ mod limits;
 
 const CHAIN: &str = "test-chain-1";
 
-struct Empty;
-impl KvRead for Empty {
-    fn get(&self, _: &str, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(None)
-    }
-    fn scan(&self, _: &str, _: &[u8], _: Option<&[u8]>, _: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        Ok(Vec::new())
-    }
-}
+use veritas_framework::store::EmptyState as Empty;
 
 struct Key {
     signing: SigningKey,
@@ -150,52 +139,33 @@ impl TxSpec {
         }
     }
 
+    /// Signed by the one signer (`crate::tx::sign`), then spoilt as the spec asks.
     fn build(&self, signer: &Key) -> Vec<u8> {
-        let body = TxBody { messages: self.msgs.clone(), memo: self.memo.clone(), ..Default::default() };
-        let pubkey = Any {
-            type_url: "/cosmos.crypto.secp256k1.PubKey".into(),
-            value: PubKey { key: signer.signing.verifying_key().to_sec1_bytes().to_vec() }.encode_to_vec(),
+        let fee =
+            if self.fee.is_empty() { Coins::empty() } else { Coins::parse(&format!("{}uvrt", self.fee)).unwrap() };
+        let content = crate::tx::sign::TxContent {
+            messages: self.msgs.clone(),
+            fee,
+            gas_limit: self.gas,
+            memo: self.memo.clone(),
+            timeout_height: 0,
         };
-        let auth_info = AuthInfo {
-            signer_infos: vec![SignerInfo {
-                public_key: Some(pubkey),
-                mode_info: Some(ModeInfo {
-                    sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })),
-                }),
-                sequence: self.sequence,
-            }],
-            fee: Some(Fee {
-                amount: if self.fee.is_empty() {
-                    vec![]
-                } else {
-                    vec![ProtoCoin { denom: "uvrt".into(), amount: self.fee.into() }]
-                },
-                gas_limit: self.gas,
-                payer: String::new(),
-                granter: String::new(),
-            }),
-            ..Default::default()
-        };
-        let (body_bytes, auth_info_bytes) = (body.encode_to_vec(), auth_info.encode_to_vec());
-        let doc = SignDoc {
-            body_bytes: body_bytes.clone(),
-            auth_info_bytes: auth_info_bytes.clone(),
-            chain_id: self.chain_id.clone(),
+        let tx_signer = crate::tx::sign::TxSigner {
+            key: &signer.signing,
             account_number: self.account_number,
+            sequence: self.sequence,
         };
-        let sig: Signature = signer.signing.sign(&doc.encode_to_vec());
-        let sig = sig.normalize_s().unwrap_or(sig);
-        let sig = if self.high_s {
-            let (r, s) = sig.split_scalars();
-            Signature::from_scalars(r, -*s).unwrap()
-        } else {
-            sig
-        };
-        let mut sig = sig.to_bytes().to_vec();
+        let mut raw = TxRaw::decode(content.sign(&self.chain_id, &[tx_signer]).as_slice()).unwrap();
+        let sig = &mut raw.signatures[0];
+        if self.high_s {
+            let low = Signature::from_slice(sig).unwrap();
+            let (r, s) = low.split_scalars();
+            *sig = Signature::from_scalars(r, -*s).unwrap().to_bytes().to_vec();
+        }
         if self.corrupt_signature {
             sig[10] ^= 1;
         }
-        TxRaw { body_bytes, auth_info_bytes, signatures: vec![sig] }.encode_to_vec()
+        raw.encode_to_vec()
     }
 }
 

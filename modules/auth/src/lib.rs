@@ -5,12 +5,14 @@
 //! Shape: `keeper` (the only door to the `auth` substore), `params`, `genesis`,
 //! `queries`, and `module` (the `Module` impl).
 
+mod cli;
 mod genesis;
 mod keeper;
 mod module;
 mod params;
 mod queries;
 
+pub use cli::AuthCli;
 pub use genesis::{GenesisAccount, GenesisState};
 pub use keeper::AccountKeeper;
 pub use module::AuthModule;

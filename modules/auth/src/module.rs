@@ -17,6 +17,10 @@ impl AuthModule {
 }
 
 impl Module for AuthModule {
+    fn cli(&self) -> Option<&dyn veritas_framework::cli::ModuleCli> {
+        Some(&crate::AuthCli)
+    }
+
     fn name(&self) -> &'static str {
         "auth"
     }

@@ -4,6 +4,7 @@
 //! Shape: `keeper` (the only door to the `bank` substore; what it needs of
 //! other modules is declared in `expected_keepers`), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
 
+mod cli;
 mod errors;
 mod events;
 pub mod expected_keepers;
@@ -13,6 +14,7 @@ mod module;
 mod msgs;
 mod queries;
 
+pub use cli::BankCli;
 pub use errors::CODESPACE;
 pub use expected_keepers::Accounts;
 pub use genesis::{Balance, DenomMetadata, DenomUnit, GenesisState};

@@ -27,6 +27,10 @@ impl BankModule {
 }
 
 impl Module for BankModule {
+    fn cli(&self) -> Option<&dyn veritas_framework::cli::ModuleCli> {
+        Some(&crate::BankCli)
+    }
+
     fn name(&self) -> &'static str {
         "bank"
     }

@@ -5,6 +5,7 @@
 //! validation and execution contexts over the ICS-24 paths), `transfer` (ICS-20 and
 //! the port router), `msgs`, `queries`, `genesis`, `events`, `errors`, `module`.
 
+mod cli;
 mod client_checks;
 mod errors;
 mod events;
@@ -17,6 +18,7 @@ mod msgs;
 mod queries;
 mod transfer;
 
+pub use cli::IbcCli;
 pub use errors::CODESPACE;
 pub use expected_keepers::Tokens;
 pub use genesis::{GenesisEntry, GenesisState};

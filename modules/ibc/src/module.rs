@@ -70,6 +70,10 @@ impl Module for IbcModule {
         msgs::deliver(&self.tokens, ctx, msg)
     }
 
+    fn cli(&self) -> Option<&dyn veritas_framework::cli::ModuleCli> {
+        Some(&crate::IbcCli)
+    }
+
     fn query_paths(&self) -> &'static [&'static str] {
         queries::PATHS
     }

@@ -5,12 +5,13 @@
 //! `verified/<proof_id>`. All proofs of a block are verified in one batch.
 //!
 //! Shape: `keeper` (the only door to the substore), `msgs`, `queries`, `genesis`,
-//! `events`, `errors`, `params`, `module`; the cryptography lives in `encoding`
+//! `events`, `errors`, `params`, `cli`, `module`; the cryptography lives in `encoding`
 //! (strict decoding, ids), `verifier` (single and batch verification) and `batch`
 //! (the per-block batch); `formats` reads what snarkjs and arkworks users have.
 
 pub mod batch;
 mod cache;
+mod cli;
 pub mod encoding;
 pub mod errors;
 mod events;
@@ -26,6 +27,7 @@ mod queries;
 pub mod verifier;
 
 pub use cache::Verdict;
+pub use cli::ZkVerifyCli;
 pub use genesis::{GenesisKey, GenesisProof, GenesisState};
 pub use keeper::ZkKeeper;
 pub use module::ZkVerifyModule;

@@ -84,6 +84,10 @@ impl Module for ZkVerifyModule {
         batch::prepare_block(&self.keeper, committed, msgs);
     }
 
+    fn cli(&self) -> Option<&dyn veritas_framework::cli::ModuleCli> {
+        Some(&crate::ZkVerifyCli)
+    }
+
     fn query_paths(&self) -> &'static [&'static str] {
         queries::PATHS
     }

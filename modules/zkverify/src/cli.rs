@@ -1,27 +1,25 @@
-//! `veritasd tx zkverify ...`, `veritasd q zkverify ...` and the offline
+//! `veritasd tx zkverify ...`, `veritasd query zkverify ...` and the offline
 //! `veritasd zkverify vk-id | verify-local` commands.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
-use clap::{Args, Subcommand};
-use cosmos_sdk_proto::Any;
-use prost::Message;
-use serde_json::{json, Map, Value};
+use clap::{Args, Command, FromArgMatches, Subcommand};
+use serde_json::{json, Value};
+use veritas_framework::cli::{query, ModuleCli, QueryClient, SenderLookup, TxPlan};
 use veritas_framework::Address;
 use veritas_proto::zkverify::v1 as pb;
-use veritas_zkverify::encoding::{decode_verifying_key, verifying_key_id};
-use veritas_zkverify::formats::{read_proof, read_public_inputs, read_verifying_key, Format};
-use veritas_zkverify::{verdict_alone, VerifyRequest};
 
-use super::output::{print, Output};
-use super::tx::{finish, sign_and_broadcast, TxFlags};
-use crate::client::Client;
+use crate::encoding::{decode_verifying_key, verifying_key_id};
+use crate::formats::{read_proof, read_public_inputs, read_verifying_key, Format};
+use crate::{verdict_alone, VerifyRequest};
+
+const GROUP: &str = "zkverify";
 
 /// `--format snarkjs|arkworks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
+enum FormatArg {
     /// snarkjs 0.7 JSON (verification_key.json, proof.json, public.json), curve bls12381.
     Snarkjs,
     /// arkworks canonical bytes (binary or hex text); inputs as 32-byte little-endian scalars.
@@ -38,21 +36,20 @@ impl From<FormatArg> for Format {
 }
 
 #[derive(Debug, Args)]
-pub struct FormatFlag {
+struct FormatFlag {
     /// What wrote the files.
     #[arg(long, value_enum, default_value = "snarkjs")]
     format: FormatArg,
 }
 
+/// Groth16 verifying keys and proofs.
 #[derive(Debug, Subcommand)]
-pub enum ZkTx {
+enum ZkTx {
     /// Register a verifying key (once per key); prints its vk id.
     RegisterVk {
         vk_file: PathBuf,
         #[command(flatten)]
         format: FormatFlag,
-        #[command(flatten)]
-        flags: TxFlags,
     },
     /// Verify a proof against a registered key and record it; prints its proof id.
     Verify {
@@ -61,14 +58,12 @@ pub enum ZkTx {
         public_inputs_file: PathBuf,
         #[command(flatten)]
         format: FormatFlag,
-        #[command(flatten)]
-        flags: TxFlags,
     },
 }
 
-/// Offline tools: nothing is sent anywhere.
+/// Offline Groth16 tools: a key's id, local verification.
 #[derive(Debug, Subcommand)]
-pub enum ZkOffline {
+enum ZkOffline {
     /// Print the id a verifying key gets on chain (hex SHA-256 of its compressed bytes).
     VkId {
         vk_file: PathBuf,
@@ -85,8 +80,9 @@ pub enum ZkOffline {
     },
 }
 
+/// Groth16 verifying keys, verified proofs and params.
 #[derive(Debug, Subcommand)]
-pub enum ZkQuery {
+enum ZkQuery {
     /// A registered verifying key.
     Vk { vk_id: String },
     /// Every registered verifying key.
@@ -96,6 +92,60 @@ pub enum ZkQuery {
     /// The module's parameters.
     Params,
 }
+
+/// The zkverify module's command line.
+pub struct ZkVerifyCli;
+
+impl ModuleCli for ZkVerifyCli {
+    fn tx_commands(&self) -> Vec<Command> {
+        vec![ZkTx::augment_subcommands(Command::new(GROUP).about("Groth16 verifying keys and proofs"))]
+    }
+
+    fn tx(&self, _: &str, matches: &ArgMatches, sender: &mut dyn SenderLookup) -> anyhow::Result<TxPlan> {
+        match ZkTx::from_arg_matches(matches)? {
+            ZkTx::RegisterVk { vk_file, format } => {
+                let vk = load_vk(&vk_file, format.format)?;
+                let vk_id = verifying_key_id(&vk);
+                let creator = sender.sender(None)?.to_bech32();
+                let mut plan =
+                    TxPlan::single(pb::MSG_REGISTER_VERIFYING_KEY, &pb::MsgRegisterVerifyingKey { creator, vk });
+                plan.extra.insert("vk_id".into(), json!(vk_id));
+                Ok(plan)
+            }
+            ZkTx::Verify { vk_id, proof_file, public_inputs_file, format } => {
+                let proof = load_proof(&proof_file, format.format)?;
+                let public_inputs = load_inputs(&public_inputs_file, format.format)?;
+                let submitter = sender.sender(None)?.to_bech32();
+                let msg = pb::MsgVerifyProof { submitter, vk_id, proof, public_inputs };
+                let mut plan = TxPlan::single(pb::MSG_VERIFY_PROOF, &msg);
+                plan.from_events.push(("proof_verified", "proof_id", "proof_id"));
+                Ok(plan)
+            }
+        }
+    }
+
+    fn query_commands(&self) -> Vec<Command> {
+        vec![ZkQuery::augment_subcommands(
+            Command::new(GROUP).about("Groth16 verifying keys, verified proofs and params"),
+        )]
+    }
+
+    fn query(&self, _: &str, matches: &ArgMatches, client: &dyn QueryClient) -> anyhow::Result<Value> {
+        run_query(ZkQuery::from_arg_matches(matches)?, client)
+    }
+
+    fn offline_commands(&self) -> Vec<Command> {
+        vec![ZkOffline::augment_subcommands(
+            Command::new(GROUP).about("Offline Groth16 tools: a key's id, local verification"),
+        )]
+    }
+
+    fn offline(&self, _: &str, matches: &ArgMatches, json: bool) -> anyhow::Result<Value> {
+        run_offline(ZkOffline::from_arg_matches(matches)?, json)
+    }
+}
+
+use clap::ArgMatches;
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
@@ -113,58 +163,17 @@ fn load_inputs(path: &Path, format: FormatArg) -> anyhow::Result<Vec<Vec<u8>>> {
     read_public_inputs(&read(path)?, format.into()).with_context(|| format!("invalid public inputs {}", path.display()))
 }
 
-fn signer(flags: &TxFlags) -> anyhow::Result<String> {
-    flags.from.clone().context("--from <key name or address> is required")
-}
-
-/// The value of `key` in the first event of type `kind` of a tx report.
-fn event_attribute(events: &Value, kind: &str, key: &str) -> Option<String> {
-    events.as_array()?.iter().filter(|e| e["type"] == kind).find_map(|e| {
-        e["attributes"].as_array()?.iter().find(|a| a["key"] == key).and_then(|a| a["value"].as_str().map(String::from))
-    })
-}
-
-pub fn run_tx(cmd: ZkTx) -> anyhow::Result<()> {
-    match cmd {
-        ZkTx::RegisterVk { vk_file, format, flags } => {
-            let vk = load_vk(&vk_file, format.format)?;
-            let vk_id = verifying_key_id(&vk);
-            let from = signer(&flags)?;
-            let creator = flags.keyring.keyring()?.find(&from)?.address;
-            let msg = pb::MsgRegisterVerifyingKey { creator, vk };
-            let any = Any { type_url: pb::MSG_REGISTER_VERIFYING_KEY.into(), value: msg.encode_to_vec() };
-            let report = sign_and_broadcast(&flags, &from, vec![any])?;
-            let mut extra = Map::new();
-            extra.insert("vk_id".into(), json!(vk_id));
-            finish(&flags, report, extra)
-        }
-        ZkTx::Verify { vk_id, proof_file, public_inputs_file, format, flags } => {
-            let proof = load_proof(&proof_file, format.format)?;
-            let public_inputs = load_inputs(&public_inputs_file, format.format)?;
-            let from = signer(&flags)?;
-            let submitter = flags.keyring.keyring()?.find(&from)?.address;
-            let msg = pb::MsgVerifyProof { submitter, vk_id, proof, public_inputs };
-            let any = Any { type_url: pb::MSG_VERIFY_PROOF.into(), value: msg.encode_to_vec() };
-            let report = sign_and_broadcast(&flags, &from, vec![any])?;
-            let mut extra = Map::new();
-            if let Some(proof_id) = event_attribute(&report.events, "proof_verified", "proof_id") {
-                extra.insert("proof_id".into(), json!(proof_id));
-            }
-            finish(&flags, report, extra)
-        }
-    }
-}
-
-pub fn run_offline(cmd: ZkOffline, output: Output) -> anyhow::Result<()> {
+fn run_offline(cmd: ZkOffline, json: bool) -> anyhow::Result<Value> {
     match cmd {
         ZkOffline::VkId { vk_file, format } => {
             let vk = load_vk(&vk_file, format.format)?;
             let inputs = decode_verifying_key(&vk).map(|k| k.gamma_abc_g1.len() - 1).unwrap_or_default();
-            match output {
-                Output::Text => println!("{}", verifying_key_id(&vk)),
-                Output::Json => print(output, &json!({ "vk_id": verifying_key_id(&vk), "public_inputs": inputs })),
-            }
-            Ok(())
+            // Text output is the bare id, for scripts.
+            Ok(if json {
+                json!({ "vk_id": verifying_key_id(&vk), "public_inputs": inputs })
+            } else {
+                json!(verifying_key_id(&vk))
+            })
         }
         ZkOffline::VerifyLocal { vk_file, proof_file, public_inputs_file, format } => {
             let vk_bytes = load_vk(&vk_file, format.format)?;
@@ -178,11 +187,11 @@ pub fn run_offline(cmd: ZkOffline, output: Output) -> anyhow::Result<()> {
             };
             let key = Arc::new(ark_groth16::prepare_verifying_key(&vk));
             let (proof_id, valid) = verdict_alone(&request, &key).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
-            print(output, &json!({ "valid": valid, "vk_id": vk_id, "proof_id": hex::encode(proof_id) }));
+            let report = json!({ "valid": valid, "vk_id": vk_id, "proof_id": hex::encode(proof_id) });
             if !valid {
-                bail!("the proof does not verify");
+                bail!("the proof does not verify: {report}");
             }
-            Ok(())
+            Ok(report)
         }
     }
 }
@@ -197,13 +206,11 @@ fn key_json(record: &pb::VerifyingKeyRecord) -> Value {
     })
 }
 
-pub fn run_query(cmd: ZkQuery, client: &Client) -> anyhow::Result<Value> {
+fn run_query(cmd: ZkQuery, client: &dyn QueryClient) -> anyhow::Result<Value> {
     Ok(match cmd {
         ZkQuery::Vk { vk_id } => {
-            let (r, height) = client.query::<_, pb::QueryVerifyingKeyResponse>(
-                veritas_zkverify::VERIFYING_KEY,
-                &pb::QueryVerifyingKeyRequest { vk_id },
-            )?;
+            let (r, height): (pb::QueryVerifyingKeyResponse, _) =
+                query(client, crate::VERIFYING_KEY, &pb::QueryVerifyingKeyRequest { vk_id })?;
             json!({ "verifying_key": r.verifying_key.as_ref().map(key_json), "height": height.to_string() })
         }
         ZkQuery::Vks => {
@@ -212,8 +219,7 @@ pub fn run_query(cmd: ZkQuery, client: &Client) -> anyhow::Result<Value> {
             let height = loop {
                 let request =
                     pb::QueryVerifyingKeysRequest { pagination: Some(pb::PageRequest { key: next, limit: 100 }) };
-                let (r, height) =
-                    client.query::<_, pb::QueryVerifyingKeysResponse>(veritas_zkverify::VERIFYING_KEYS, &request)?;
+                let (r, height): (pb::QueryVerifyingKeysResponse, _) = query(client, crate::VERIFYING_KEYS, &request)?;
                 keys.extend(r.verifying_keys.iter().map(|k| {
                     let mut k = key_json(k);
                     k.as_object_mut().expect("object").remove("vk");
@@ -227,10 +233,8 @@ pub fn run_query(cmd: ZkQuery, client: &Client) -> anyhow::Result<Value> {
             json!({ "verifying_keys": keys, "height": height.to_string() })
         }
         ZkQuery::Proof { proof_id } => {
-            let (r, height) = client.query::<_, pb::QueryVerifiedProofResponse>(
-                veritas_zkverify::VERIFIED_PROOF,
-                &pb::QueryVerifiedProofRequest { proof_id },
-            )?;
+            let (r, height): (pb::QueryVerifiedProofResponse, _) =
+                query(client, crate::VERIFIED_PROOF, &pb::QueryVerifiedProofRequest { proof_id })?;
             let proof = r.proof.unwrap_or_default();
             json!({
                 "proof_id": r.proof_id,
@@ -242,8 +246,7 @@ pub fn run_query(cmd: ZkQuery, client: &Client) -> anyhow::Result<Value> {
             })
         }
         ZkQuery::Params => {
-            let (r, height) =
-                client.query::<_, pb::QueryParamsResponse>(veritas_zkverify::PARAMS, &pb::QueryParamsRequest {})?;
+            let (r, height): (pb::QueryParamsResponse, _) = query(client, crate::PARAMS, &pb::QueryParamsRequest {})?;
             let p = r.params.unwrap_or_default();
             json!({
                 "params": {

@@ -2,21 +2,49 @@
 //! `q ibc-transfer denom-traces`.
 
 use anyhow::Context as _;
-use clap::Subcommand;
-use cosmos_sdk_proto::Any;
+use clap::{ArgMatches, Command, FromArgMatches, Subcommand};
 use ibc_proto::ibc::applications::transfer::v1 as transfer;
 use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
 use serde_json::{json, Value};
+use veritas_framework::cli::{query, ModuleCli, QueryClient, SenderLookup, TxPlan};
 use veritas_framework::Coins;
 
-use super::tx::{finish, sign_and_broadcast, TxFlags};
-use crate::client::Client;
+const IBC: &str = "ibc";
+const IBC_TRANSFER: &str = "ibc-transfer";
+
+/// The ibc module's command line: `ibc` (core) and `ibc-transfer` (ICS-20) groups.
+pub struct IbcCli;
+
+impl ModuleCli for IbcCli {
+    fn tx_commands(&self) -> Vec<Command> {
+        vec![IbcTransferTx::augment_subcommands(Command::new(IBC_TRANSFER).about("ICS-20 token transfers over IBC"))]
+    }
+
+    fn tx(&self, _: &str, matches: &ArgMatches, sender: &mut dyn SenderLookup) -> anyhow::Result<TxPlan> {
+        run_tx(IbcTransferTx::from_arg_matches(matches)?, sender)
+    }
+
+    fn query_commands(&self) -> Vec<Command> {
+        vec![
+            IbcQuery::augment_subcommands(Command::new(IBC).about("IBC clients, connections and channels")),
+            IbcTransferQuery::augment_subcommands(Command::new(IBC_TRANSFER).about("ICS-20 denom traces")),
+        ]
+    }
+
+    fn query(&self, group: &str, matches: &ArgMatches, client: &dyn QueryClient) -> anyhow::Result<Value> {
+        if group == IBC {
+            run_query(IbcQuery::from_arg_matches(matches)?, client)
+        } else {
+            run_transfer_query(IbcTransferQuery::from_arg_matches(matches)?, client)
+        }
+    }
+}
 
 #[derive(Debug, Subcommand)]
-pub enum IbcTransferTx {
+enum IbcTransferTx {
     /// Send coins to an account on another chain over an ICS-20 channel.
     Transfer {
         src_port: String,
@@ -35,13 +63,11 @@ pub enum IbcTransferTx {
         /// The ICS-20 packet's memo (the transaction's own memo is --memo).
         #[arg(long, default_value = "")]
         packet_memo: String,
-        #[command(flatten)]
-        flags: TxFlags,
     },
 }
 
 #[derive(Debug, Subcommand)]
-pub enum IbcQuery {
+enum IbcQuery {
     /// Light clients.
     #[command(subcommand)]
     Client(ClientQuery),
@@ -54,32 +80,32 @@ pub enum IbcQuery {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ClientQuery {
+enum ClientQuery {
     /// Every light client and its state.
     States,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ConnectionQuery {
+enum ConnectionQuery {
     /// Every connection end.
     Connections,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ChannelQuery {
+enum ChannelQuery {
     /// Every channel end.
     Channels,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum IbcTransferQuery {
+enum IbcTransferQuery {
     /// Every voucher denom's trace.
     DenomTraces,
     /// The account that holds the coins sent out over a channel (computed, ADR-028).
     EscrowAddress { port: String, channel: String },
 }
 
-pub fn run_tx(cmd: IbcTransferTx) -> anyhow::Result<()> {
+fn run_tx(cmd: IbcTransferTx, sender: &mut dyn SenderLookup) -> anyhow::Result<TxPlan> {
     let IbcTransferTx::Transfer {
         src_port,
         src_channel,
@@ -88,7 +114,6 @@ pub fn run_tx(cmd: IbcTransferTx) -> anyhow::Result<()> {
         packet_timeout_height,
         mut packet_timeout_timestamp,
         packet_memo,
-        flags,
     } = cmd;
     let coins = Coins::parse(&amount).map_err(|e| anyhow::anyhow!("invalid amount: {}", e.log()))?;
     let [coin] = coins.iter().collect::<Vec<_>>()[..] else { anyhow::bail!("give exactly one coin, e.g. 1000uvrt") };
@@ -100,8 +125,7 @@ pub fn run_tx(cmd: IbcTransferTx) -> anyhow::Result<()> {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
         packet_timeout_timestamp = (now + std::time::Duration::from_secs(600)).as_nanos() as u64;
     }
-    let from = flags.from.clone().context("--from <key name or address> is required")?;
-    let sender = flags.keyring.keyring()?.find(&from)?.address;
+    let sender = sender.sender(None)?.to_bech32();
     let msg = transfer::MsgTransfer {
         source_port: src_port,
         source_channel: src_channel,
@@ -115,19 +139,18 @@ pub fn run_tx(cmd: IbcTransferTx) -> anyhow::Result<()> {
         timeout_timestamp: packet_timeout_timestamp,
         memo: packet_memo,
     };
-    let any = Any { type_url: veritas_ibc::MSG_TRANSFER.into(), value: msg.encode_to_vec() };
-    let report = sign_and_broadcast(&flags, &from, vec![any])?;
-    finish(&flags, report, serde_json::Map::new())
+    Ok(TxPlan::single(crate::MSG_TRANSFER, &msg))
 }
 
 fn counterparty_json(port_or_client: &str, id: &str) -> Value {
     json!({ "id": port_or_client, "channel_or_connection": id })
 }
 
-pub fn run_query(cmd: IbcQuery, client_: &Client) -> anyhow::Result<Value> {
+fn run_query(cmd: IbcQuery, client_: &dyn QueryClient) -> anyhow::Result<Value> {
     Ok(match cmd {
         IbcQuery::Client(ClientQuery::States) => {
-            let (r, height) = client_.query::<_, client::QueryClientStatesResponse>(
+            let (r, height): (client::QueryClientStatesResponse, _) = query(
+                client_,
                 "/ibc.core.client.v1.Query/ClientStates",
                 &client::QueryClientStatesRequest { pagination: None },
             )?;
@@ -148,7 +171,8 @@ pub fn run_query(cmd: IbcQuery, client_: &Client) -> anyhow::Result<Value> {
             json!({ "client_states": states, "height": height.to_string() })
         }
         IbcQuery::Connection(ConnectionQuery::Connections) => {
-            let (r, height) = client_.query::<_, connection::QueryConnectionsResponse>(
+            let (r, height): (connection::QueryConnectionsResponse, _) = query(
+                client_,
                 "/ibc.core.connection.v1.Query/Connections",
                 &connection::QueryConnectionsRequest { pagination: None },
             )?;
@@ -168,7 +192,8 @@ pub fn run_query(cmd: IbcQuery, client_: &Client) -> anyhow::Result<Value> {
             json!({ "connections": connections, "height": height.to_string() })
         }
         IbcQuery::Channel(ChannelQuery::Channels) => {
-            let (r, height) = client_.query::<_, channel::QueryChannelsResponse>(
+            let (r, height): (channel::QueryChannelsResponse, _) = query(
+                client_,
                 "/ibc.core.channel.v1.Query/Channels",
                 &channel::QueryChannelsRequest { pagination: None },
             )?;
@@ -193,16 +218,17 @@ pub fn run_query(cmd: IbcQuery, client_: &Client) -> anyhow::Result<Value> {
     })
 }
 
-pub fn run_transfer_query(cmd: IbcTransferQuery, client_: &Client) -> anyhow::Result<Value> {
+fn run_transfer_query(cmd: IbcTransferQuery, client_: &dyn QueryClient) -> anyhow::Result<Value> {
     if let IbcTransferQuery::EscrowAddress { port, channel } = cmd {
         let port_id: ibc::core::host::types::identifiers::PortId =
             port.parse().map_err(|e| anyhow::anyhow!("invalid port {port:?}: {e}"))?;
         let channel_id: ibc::core::host::types::identifiers::ChannelId =
             channel.parse().map_err(|e| anyhow::anyhow!("invalid channel {channel:?}: {e}"))?;
-        let address = veritas_ibc::escrow_address(&port_id, &channel_id);
+        let address = crate::escrow_address(&port_id, &channel_id);
         return Ok(json!({ "port": port, "channel": channel, "escrow_address": address.to_bech32() }));
     }
-    let (r, height) = client_.query::<_, transfer::QueryDenomTracesResponse>(
+    let (r, height): (transfer::QueryDenomTracesResponse, _) = query(
+        client_,
         "/ibc.applications.transfer.v1.Query/DenomTraces",
         &transfer::QueryDenomTracesRequest { pagination: None },
     )?;
@@ -211,7 +237,7 @@ pub fn run_transfer_query(cmd: IbcTransferQuery, client_: &Client) -> anyhow::Re
         .iter()
         .map(|t| {
             let full = if t.path.is_empty() { t.base_denom.clone() } else { format!("{}/{}", t.path, t.base_denom) };
-            json!({ "path": t.path, "base_denom": t.base_denom, "denom": format!("ibc/{}", veritas_ibc::denom_hash(&full)) })
+            json!({ "path": t.path, "base_denom": t.base_denom, "denom": format!("ibc/{}", crate::denom_hash(&full)) })
         })
         .collect();
     Ok(json!({ "denom_traces": traces, "height": height.to_string() }))

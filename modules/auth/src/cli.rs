@@ -1,0 +1,52 @@
+//! `veritasd query auth account <address>`.
+
+use base64::Engine as _;
+use clap::{ArgMatches, Command, FromArgMatches, Subcommand};
+use cosmos_sdk_proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
+use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
+use prost::Message;
+use serde_json::{json, Value};
+use veritas_framework::cli::{query, ModuleCli, QueryClient};
+
+/// Account queries.
+#[derive(Debug, Subcommand)]
+enum AuthQuery {
+    /// An account's number, sequence and public key.
+    Account { address: String },
+}
+
+/// The auth module's command line.
+pub struct AuthCli;
+
+impl ModuleCli for AuthCli {
+    fn query_commands(&self) -> Vec<Command> {
+        vec![AuthQuery::augment_subcommands(Command::new("auth").about("Account queries"))]
+    }
+
+    fn query(&self, _: &str, matches: &ArgMatches, client: &dyn QueryClient) -> anyhow::Result<Value> {
+        let AuthQuery::Account { address } = AuthQuery::from_arg_matches(matches)?;
+        let request = QueryAccountRequest { address: address.clone() };
+        let (response, _): (QueryAccountResponse, _) = query(client, "/cosmos.auth.v1beta1.Query/Account", &request)
+            .map_err(|e| {
+                if e.to_string().contains("NotFound") {
+                    anyhow::anyhow!("account {address} not found")
+                } else {
+                    e
+                }
+            })?;
+        let any = response.account.ok_or_else(|| anyhow::anyhow!("the node answered without an account"))?;
+        let account = BaseAccount::decode(any.value.as_slice())?;
+        let pub_key = account.pub_key.as_ref().and_then(|any| {
+            PubKey::decode(any.value.as_slice()).ok().map(
+                |k| json!({ "@type": any.type_url, "key": base64::engine::general_purpose::STANDARD.encode(&k.key) }),
+            )
+        });
+        Ok(json!({
+            "@type": crate::BASE_ACCOUNT_TYPE_URL,
+            "address": account.address,
+            "pub_key": pub_key,
+            "account_number": account.account_number.to_string(),
+            "sequence": account.sequence.to_string(),
+        }))
+    }
+}
