@@ -7,6 +7,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod fatal;
+pub mod genesis_doc;
 pub mod grpc;
 pub mod home;
 pub mod keyring;

@@ -75,6 +75,19 @@ pub fn tx_env_with(min_gas_prices: MinGasPrices, extra: Vec<Arc<dyn Module>>) ->
     TxEnv { modules, accounts: Arc::new(auth), fees: bank_keeper.clone(), simulation: bank_keeper, min_gas_prices }
 }
 
+/// Adds `coins` to `address`'s balance in an `app_state` (bank's typed section), the
+/// way `veritasd genesis add-account` and test genesis fund accounts.
+pub fn add_genesis_balance(app_state: &mut serde_json::Value, address: &Address, coins: &Coins) -> Result<(), Error> {
+    let section = app_state
+        .get_mut("bank")
+        .ok_or_else(|| veritas_framework::sdk::invalid_request("app_state has no bank section"))?;
+    let mut bank: veritas_bank::GenesisState = serde_json::from_value(section.clone())
+        .map_err(|e| veritas_framework::sdk::invalid_request(format!("invalid bank genesis: {e}")))?;
+    bank.add_balance(address, coins)?;
+    *section = serde_json::to_value(bank).map_err(|e| veritas_framework::sdk::internal(e.to_string()))?;
+    Ok(())
+}
+
 fn rules_of(params: AuthParams) -> Result<TxRules, Error> {
     Ok(TxRules {
         max_memo_characters: params.max_memo_characters,

@@ -1,18 +1,15 @@
-//! Cosmos SDK query services a node answers although Veritas has no module behind
-//! them, because relayers and wallets ask: staking `Params` (Hermes reads the
-//! unbonding period and `historical_entries` of a chain it relays for) and the node's
-//! `Config` (its minimum gas prices), and the tendermint service's `GetNodeInfo` (the
-//! versions the node is built on and the CometBFT it is driven by).
+//! Cosmos SDK query services about the node itself, which relayers and wallets ask: the
+//! node's `Config` (its minimum gas prices) and the tendermint service's `GetNodeInfo`
+//! (the versions the node is built on and the CometBFT it is driven by). Staking
+//! `Params` is answered by the ibc module (its unbonding period and history length).
 
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::{ConfigRequest, ConfigResponse};
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
     GetNodeInfoRequest, GetNodeInfoResponse, Module, VersionInfo,
 };
-use cosmos_sdk_proto::cosmos::staking::v1beta1::{Params, QueryParamsRequest, QueryParamsResponse};
 use prost::Message;
 use veritas_framework::{decode_request, sdk, Error, QueryContext};
 
-pub const STAKING_PARAMS: &str = "/cosmos.staking.v1beta1.Query/Params";
 pub const NODE_CONFIG: &str = "/cosmos.base.node.v1beta1.Service/Config";
 pub const NODE_INFO: &str = "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo";
 
@@ -32,7 +29,7 @@ pub struct NodeFacts {
 
 /// Whether `path` is one of these services.
 pub fn answers(path: &str) -> bool {
-    path == STAKING_PARAMS || path == NODE_CONFIG || path == NODE_INFO
+    path == NODE_CONFIG || path == NODE_INFO
 }
 
 /// `GetNodeInfo`'s application version: Veritas' own version and, as build
@@ -67,26 +64,9 @@ pub fn version_info(consensus_version: Option<&str>) -> VersionInfo {
     }
 }
 
-/// The staking params light clients of Veritas depend on: the unbonding period they
-/// must use and how many of its own consensus states Veritas keeps (both `ibc` params).
-pub fn answer(ctx: &QueryContext<'_>, facts: &NodeFacts, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+/// Answers the node's own services.
+pub fn answer(_ctx: &QueryContext<'_>, facts: &NodeFacts, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     match path {
-        STAKING_PARAMS => {
-            decode_request::<QueryParamsRequest>(data)?;
-            let ibc = veritas_ibc::IbcKeeper::params(&mut ctx.kv(&veritas_ibc::IbcKeeper::store_key()))?;
-            let params = Params {
-                unbonding_time: Some(tendermint_proto::google::protobuf::Duration {
-                    seconds: i64::try_from(ibc.unbonding_period_secs).unwrap_or(i64::MAX),
-                    nanos: 0,
-                }),
-                max_validators: 100,
-                max_entries: 7,
-                historical_entries: u32::try_from(ibc.historical_entries).unwrap_or(u32::MAX),
-                bond_denom: "uvrt".into(),
-                min_commission_rate: "0.000000000000000000".into(),
-            };
-            Ok(QueryParamsResponse { params: Some(params) }.encode_to_vec())
-        }
         NODE_CONFIG => {
             decode_request::<ConfigRequest>(data)?;
             Ok(ConfigResponse { minimum_gas_price: facts.min_gas_prices.clone(), ..Default::default() }.encode_to_vec())

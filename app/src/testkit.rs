@@ -70,10 +70,9 @@ pub fn uvrt(amount: u128) -> Coins {
 /// The module set's default `app_state` with `balances` funded in bank's section.
 pub fn genesis(modules: &ModuleSet, balances: &[(Address, Coins)]) -> Value {
     let mut app_state = modules.default_genesis();
-    let mut bank: veritas_bank::GenesisState =
-        serde_json::from_value(app_state["bank"].take()).expect("bank's default genesis reads back");
-    bank.balances.extend(balances.iter().map(|(address, coins)| veritas_bank::Balance::new(address, coins)));
-    app_state["bank"] = serde_json::to_value(bank).expect("serialisable");
+    for (address, coins) in balances {
+        crate::modules::add_genesis_balance(&mut app_state, address, coins).expect("a valid balance");
+    }
     app_state
 }
 

@@ -1,12 +1,10 @@
-use std::path::Path;
-
 use anyhow::Context as _;
 use clap::Subcommand;
 use serde_json::Value;
 
 use super::HomeArg;
+use crate::genesis_doc::{read_genesis, validate};
 use crate::home::Home;
-use crate::modules::module_set;
 
 #[derive(Debug, Subcommand)]
 pub enum GenesisCommand {
@@ -102,98 +100,9 @@ pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Adds `coins` to `address`'s genesis balance; a given total supply is kept in step.
+/// Adds `coins` to `address`'s genesis balance (bank's typed section).
 fn add_balance(genesis: &mut Value, address: &str, coins: &veritas_framework::Coins) -> anyhow::Result<()> {
-    let bank = genesis
-        .pointer_mut("/app_state/bank")
-        .ok_or_else(|| anyhow::anyhow!("genesis has no app_state.bank section"))?;
-    let balances = bank["balances"].as_array().cloned().unwrap_or_default();
-    let parse = |list: &Value| -> anyhow::Result<veritas_framework::Coins> {
-        let text: Vec<String> = list
-            .as_array()
-            .map(|l| {
-                l.iter()
-                    .map(|c| format!("{}{}", c["amount"].as_str().unwrap_or(""), c["denom"].as_str().unwrap_or("")))
-                    .collect()
-            })
-            .unwrap_or_default();
-        veritas_framework::Coins::parse(&text.join(",")).map_err(|e| anyhow::anyhow!("{}", e.log()))
-    };
-    let to_json = |c: &veritas_framework::Coins| -> Value {
-        Value::Array(
-            c.iter().map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount.to_string() })).collect(),
-        )
-    };
-    let mut updated = Vec::new();
-    let mut found = false;
-    for mut entry in balances {
-        if entry["address"] == address {
-            let total = parse(&entry["coins"])?.checked_add(coins).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
-            entry["coins"] = to_json(&total);
-            found = true;
-        }
-        updated.push(entry);
-    }
-    if !found {
-        updated.push(serde_json::json!({ "address": address, "coins": to_json(coins) }));
-    }
-    bank["balances"] = Value::Array(updated);
-    if bank["supply"].as_array().is_some_and(|s| !s.is_empty()) {
-        let supply = parse(&bank["supply"])?.checked_add(coins).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
-        bank["supply"] = to_json(&supply);
-    }
-    Ok(())
-}
-
-pub fn read_genesis(path: &Path) -> anyhow::Result<Value> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read genesis file {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
-}
-
-/// The chain id of a genesis document.
-pub fn chain_id(genesis: &Value) -> anyhow::Result<&str> {
-    let id = genesis["chain_id"].as_str().ok_or_else(|| anyhow::anyhow!("chain_id is missing"))?;
-    // CometBFT's own limit.
-    if id.is_empty() || id.len() > 50 {
-        anyhow::bail!("chain_id {id:?} must be 1 to 50 characters");
-    }
-    Ok(id)
-}
-
-pub fn validate(genesis: &Value) -> anyhow::Result<()> {
-    chain_id(genesis)?;
-    if let Some(h) = genesis.get("initial_height") {
-        let ok = match h {
-            Value::String(s) => s.parse::<u64>().is_ok_and(|v| v >= 1),
-            Value::Number(n) => n.as_u64().is_some_and(|v| v >= 1),
-            _ => false,
-        };
-        if !ok {
-            anyhow::bail!("initial_height {h} must be a positive integer");
-        }
-    }
-    let app_state = genesis.get("app_state").cloned().unwrap_or(Value::Object(Default::default()));
-    module_set().validate_genesis(&app_state).map_err(|e| anyhow::anyhow!("app_state: {}", e.log()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn genesis_checks_name_the_problem() {
-        let defaults = crate::modules::module_set().default_genesis();
-        validate(&json!({ "chain_id": "veritas-local-1", "app_state": defaults })).unwrap();
-        assert!(validate(&json!({ "chain_id": "veritas-local-1", "app_state": {} }))
-            .unwrap_err()
-            .to_string()
-            .contains("no section"));
-        let err = validate(&json!({ "app_state": {} })).unwrap_err().to_string();
-        assert!(err.contains("chain_id"), "{err}");
-        let err = validate(&json!({ "chain_id": "x", "initial_height": "0" })).unwrap_err().to_string();
-        assert!(err.contains("initial_height"), "{err}");
-        let err = validate(&json!({ "chain_id": "x", "app_state": { "nosuch": {} } })).unwrap_err().to_string();
-        assert!(err.contains("nosuch"), "{err}");
-    }
+    let app_state = genesis.get_mut("app_state").ok_or_else(|| anyhow::anyhow!("genesis has no app_state section"))?;
+    let address = veritas_framework::Address::from_bech32(address).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+    crate::modules::add_genesis_balance(app_state, &address, coins).map_err(|e| anyhow::anyhow!("{}", e.log()))
 }

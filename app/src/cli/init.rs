@@ -49,7 +49,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
             home.root().display()
         );
     }
-    crate::cli::genesis::chain_id(&serde_json::json!({ "chain_id": args.chain_id }))?;
+    crate::genesis_doc::chain_id(&serde_json::json!({ "chain_id": args.chain_id }))?;
     let mut config = AppConfig { abci_address: args.abci_address.clone(), ..AppConfig::default() };
     config.grpc.address = args.grpc_address.clone();
     config.validate()?;
@@ -116,7 +116,7 @@ fn edit_cometbft_config(path: &Path, args: &InitArgs) -> anyhow::Result<()> {
 pub const DEFAULT_MAX_GAS: u64 = 200_000_000;
 
 fn write_genesis(path: &Path, chain_id: &str) -> anyhow::Result<()> {
-    let mut genesis = crate::cli::genesis::read_genesis(path)?;
+    let mut genesis = crate::genesis_doc::read_genesis(path)?;
     genesis["chain_id"] = chain_id.into();
     genesis["initial_height"] = "1".into();
     genesis["app_state"] = module_set().default_genesis();
@@ -124,7 +124,7 @@ fn write_genesis(path: &Path, chain_id: &str) -> anyhow::Result<()> {
     // so no block can hold more work than validators agreed to do (see
     // docs/architecture.md, "Limits and failure containment").
     genesis["consensus_params"]["block"]["max_gas"] = DEFAULT_MAX_GAS.to_string().into();
-    crate::cli::genesis::validate(&genesis)?;
+    crate::genesis_doc::validate(&genesis)?;
     let text = serde_json::to_string_pretty(&genesis)?;
     std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
 }

@@ -28,9 +28,9 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     let config = AppConfig::load(&home.app_toml())?;
     crate::logging::init(&config.log)?;
 
-    let genesis = crate::cli::genesis::read_genesis(&home.genesis())?;
-    crate::cli::genesis::validate(&genesis).with_context(|| format!("{} is invalid", home.genesis().display()))?;
-    let genesis_chain_id = crate::cli::genesis::chain_id(&genesis)?.to_owned();
+    let genesis = crate::genesis_doc::read_genesis(&home.genesis())?;
+    crate::genesis_doc::validate(&genesis).with_context(|| format!("{} is invalid", home.genesis().display()))?;
+    let genesis_chain_id = crate::genesis_doc::chain_id(&genesis)?.to_owned();
 
     let min_gas_prices = crate::tx::MinGasPrices::parse(&config.minimum_gas_prices)?;
     let env = Arc::new(tx_env(min_gas_prices));

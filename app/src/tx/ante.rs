@@ -7,12 +7,13 @@ use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, SignerInfo};
 use cosmos_sdk_proto::Any;
 use prost::Message;
-use veritas_framework::{sdk, Address, Coins, Context, Error, Event, ExecMode};
+use veritas_framework::{sdk, Address, Context, Error, Event, ExecMode};
 
+use super::env::TxEnv;
 use super::ports::AccountStore;
-use super::runner::{CheckedTx, TxEnv};
 use super::sign::SECP256K1_PUBKEY_TYPE_URL;
 use super::signature::{verify_secp256k1, PreverifiedSignatures, SignDocHasher};
+use super::stateless::CheckedTx;
 
 pub(crate) fn run(
     ctx: &mut Context<'_>,
@@ -178,10 +179,4 @@ pub(crate) fn decode_pubkey(any: &Any) -> Result<Vec<u8>, Error> {
         )));
     }
     Ok(key)
-}
-
-/// The fee of a transaction as valid coins (clients may list them in any order).
-pub(crate) fn fee_coins(fee: Option<&cosmos_sdk_proto::cosmos::tx::v1beta1::Fee>) -> Result<Coins, Error> {
-    let Some(fee) = fee else { return Ok(Coins::empty()) };
-    Coins::from_proto_unsorted(&fee.amount).map_err(|e| e.context("fee"))
 }

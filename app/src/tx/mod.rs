@@ -10,18 +10,23 @@
 
 mod ante;
 mod decode;
+mod env;
 mod fees;
 mod outcome;
+mod panic_log;
 pub mod ports;
+mod prepare;
 mod runner;
 pub mod sign;
 mod signature;
+mod stateless;
 
 pub use decode::decode_gas_limit;
+pub use env::TxEnv;
 pub use fees::MinGasPrices;
 pub use outcome::TxOutcome;
-pub use runner::{CheckedTx, TxEnv};
 pub use signature::PreverifiedSignatures;
+pub use stateless::CheckedTx;
 
 #[cfg(test)]
 mod tests;

@@ -156,6 +156,24 @@ fn coins_from_json(coins: &[JsonCoin]) -> Result<Coins, Error> {
 }
 
 impl GenesisState {
+    /// Adds `coins` to `address`'s balance (a new entry if it has none); a total supply
+    /// given explicitly is kept in step.
+    pub fn add_balance(&mut self, address: &Address, coins: &Coins) -> Result<(), Error> {
+        let bech32 = address.to_bech32();
+        match self.balances.iter_mut().find(|b| b.address == bech32) {
+            Some(balance) => {
+                let total = coins_from_json(&balance.coins)?.checked_add(coins)?;
+                balance.coins = total.iter().map(JsonCoin::from).collect();
+            }
+            None => self.balances.push(Balance::new(address, coins)),
+        }
+        if !self.supply.is_empty() {
+            let supply = coins_from_json(&self.supply)?.checked_add(coins)?;
+            self.supply = supply.iter().map(JsonCoin::from).collect();
+        }
+        Ok(())
+    }
+
     pub(crate) fn validated(value: &serde_json::Value) -> Result<ValidGenesis, Error> {
         let state: GenesisState = serde_json::from_value(value.clone())
             .map_err(|e| sdk::invalid_request(format!("invalid bank genesis: {e}")))?;

@@ -14,6 +14,9 @@ use crate::errors;
 use crate::keeper::{client_paths, IbcKeeper, DENOM_TRACE_PREFIX, STORE_KEY};
 
 pub const CLIENT_STATES: &str = "/ibc.core.client.v1.Query/ClientStates";
+/// Asked by relayers of every Cosmos chain; Veritas has no staking module, so ibc
+/// answers it from its own params (see [`staking_params`]).
+pub const STAKING_PARAMS: &str = "/cosmos.staking.v1beta1.Query/Params";
 pub const CLIENT_STATE: &str = "/ibc.core.client.v1.Query/ClientState";
 pub const CONSENSUS_STATE: &str = "/ibc.core.client.v1.Query/ConsensusState";
 pub const CONSENSUS_STATES: &str = "/ibc.core.client.v1.Query/ConsensusStates";
@@ -43,6 +46,7 @@ pub const ESCROW_ADDRESS: &str = "/ibc.applications.transfer.v1.Query/EscrowAddr
 pub const TRANSFER_PARAMS: &str = "/ibc.applications.transfer.v1.Query/Params";
 
 pub const PATHS: &[&str] = &[
+    STAKING_PARAMS,
     CLIENT_STATES,
     CLIENT_STATE,
     CONSENSUS_STATE,
@@ -274,6 +278,10 @@ fn packet_value(kv: &mut impl StoreRead, kind: &str, port: &str, chan: &str, seq
 pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&STORE_KEY);
     Ok(match path {
+        STAKING_PARAMS => {
+            decode_request::<cosmos_sdk_proto::cosmos::staking::v1beta1::QueryParamsRequest>(data)?;
+            staking_params(&IbcKeeper::params(&mut kv)?).encode_to_vec()
+        }
         CLIENT_STATES => {
             let r: client::QueryClientStatesRequest = decode_request(data)?;
             let (client_states, response) = client_states_page(&mut kv, &page(r.pagination))?;
@@ -589,4 +597,26 @@ impl IbcPageResponse for PageOf {
     fn response_ibc(&self) -> PageResponse {
         PageResponse { next_key: self.next_key.clone(), total: self.total }
     }
+}
+
+/// The base denom staking params name (the chain's fixed base denom).
+const BOND_DENOM: &str = "uvrt";
+
+/// The staking params light clients of Veritas depend on: the unbonding period they must
+/// use and how many of its own consensus states Veritas keeps (Hermes reads both); the
+/// other fields hold the Cosmos SDK's defaults.
+fn staking_params(params: &crate::Params) -> cosmos_sdk_proto::cosmos::staking::v1beta1::QueryParamsResponse {
+    use cosmos_sdk_proto::cosmos::staking::v1beta1::{Params, QueryParamsResponse};
+    let params = Params {
+        unbonding_time: Some(tendermint_proto::google::protobuf::Duration {
+            seconds: i64::try_from(params.unbonding_period_secs).unwrap_or(i64::MAX),
+            nanos: 0,
+        }),
+        max_validators: 100,
+        max_entries: 7,
+        historical_entries: u32::try_from(params.historical_entries).unwrap_or(u32::MAX),
+        bond_denom: BOND_DENOM.into(),
+        min_commission_rate: "0.000000000000000000".into(),
+    };
+    QueryParamsResponse { params: Some(params) }
 }
