@@ -25,6 +25,14 @@ if ! have_libclang; then
   $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq libclang-dev >/dev/null
 fi
 
+# rustfmt and clippy run in the test command; a minimal toolchain may lack them.
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    command -v rustup >/dev/null || { echo "setup: cargo $component is missing and rustup is not available" >&2; exit 1; }
+    rustup component add "$component"
+  fi
+done
+
 bash scripts/install-cometbft.sh
 
 # CosmJS client tests and the snarkjs prover (pinned versions, from package-lock.json).

@@ -17,6 +17,8 @@ export HERMES_BIN SIMD_BIN
 
 cargo fmt --all -- --check
 cargo build --release --locked --workspace --all-targets
+# The workspace's lint set ([workspace.lints] in Cargo.toml), warnings as errors.
+cargo clippy --release --locked --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --release --locked --workspace --no-fail-fast
 else

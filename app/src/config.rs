@@ -153,8 +153,7 @@ mod tests {
         std::fs::write(&path, "abci_address = 5").unwrap();
         let err = format!("{:#}", AppConfig::load(&path).unwrap_err());
         assert!(err.contains("app.toml"), "{err}");
-        let mut config = AppConfig::default();
-        config.abci_address = "nowhere".into();
+        let config = AppConfig { abci_address: "nowhere".into(), ..Default::default() };
         assert!(format!("{:#}", config.validate().unwrap_err()).contains("abci_address"));
     }
 

@@ -58,7 +58,7 @@ mod tests {
         let mut consumed = 0;
         let err = contain::<()>(|| {
             consumed += 3;
-            let v: Option<u8> = None;
+            let v: Option<u8> = std::hint::black_box(None);
             v.expect("no value");
             Ok(())
         })

@@ -348,7 +348,7 @@ impl Storage {
         if fresh {
             reader = reader.with_empty_root_at(version - 1);
         }
-        let key_hashes: Vec<KeyHash> = changes.keys().map(|k| KeyHash::with::<Sha256>(k)).collect();
+        let key_hashes: Vec<KeyHash> = changes.keys().map(KeyHash::with::<Sha256>).collect();
         let value_set: Vec<(KeyHash, Option<Vec<u8>>)> =
             key_hashes.iter().zip(changes.values()).map(|(h, v)| (*h, v.clone())).collect();
         let (root, update) = Sha256Jmt::new(&reader).put_value_set(value_set, version).map_err(StoreError::tree)?;
@@ -460,7 +460,7 @@ impl Storage {
         };
         let keep = self.inner.keep_recent;
         // An entry stale since `s` serves only versions below `s`.
-        let cutoff = if keep == 0 || version + 1 <= keep { None } else { Some(version + 1 - keep) };
+        let cutoff = if keep == 0 || version < keep { None } else { Some(version + 1 - keep) };
         for (kind, target) in new_stale {
             match cutoff {
                 Some(c) if version <= c => batch.delete_cf(target_cf(kind), target),

@@ -61,7 +61,6 @@ impl TxOutcome {
             gas_used: r.gas_used,
             events: r.events,
             codespace: r.codespace,
-            ..Default::default()
         }
     }
 }

@@ -158,6 +158,11 @@ impl PreverifiedSignatures {
     pub fn len(&self) -> usize {
         self.valid.len()
     }
+
+    /// Whether no signature is known valid.
+    pub fn is_empty(&self) -> bool {
+        self.valid.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -151,23 +151,20 @@ pub(crate) fn deliver(tokens: &Arc<dyn Tokens>, ctx: &mut Context<'_>, msg: &Dec
         let mut host = IbcHost::new(shared.clone())?;
         let mut router = IbcRouter { transfer: TransferModule::new(shared.clone(), tokens.clone()) };
         let result = match parsed {
-            IbcMsg::Core(envelope) => {
-                let result = validate(&host, &router, (**envelope).clone())
-                    .map_err(|e| errors::validation_failed(e.to_string()))
-                    .and_then(|()| {
-                        execute(&mut host, &mut router, (**envelope).clone())
-                            .map_err(|e| errors::execution_failed(e.to_string()))
-                    });
-                result
-            }
+            IbcMsg::Core(envelope) => validate(&host, &router, (**envelope).clone())
+                .map_err(|e| errors::validation_failed(e.to_string()))
+                .and_then(|()| {
+                    execute(&mut host, &mut router, (**envelope).clone())
+                        .map_err(|e| errors::execution_failed(e.to_string()))
+                }),
             IbcMsg::Transfer(transfer) => {
                 let mut transfer = (**transfer).clone();
                 let resolved = resolve_voucher(&mut shared.context(), &mut transfer);
-                let result = resolved.and_then(|()| {
+
+                resolved.and_then(|()| {
                     send_transfer(&mut host, &mut router.transfer, transfer)
                         .map_err(|e| errors::transfer_failed(e.to_string()))
-                });
-                result
+                })
             }
         };
         let store_error = shared.take_store_error();

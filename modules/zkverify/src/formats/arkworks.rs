@@ -63,7 +63,7 @@ pub fn public_inputs(file: &[u8]) -> Result<Vec<Vec<u8>>, FormatError> {
             .collect::<Result<_, _>>()?
     } else {
         let bytes = bytes_of(file);
-        if bytes.len() % 32 != 0 {
+        if !bytes.len().is_multiple_of(32) {
             return Err(FormatError(format!(
                 "public inputs: {} bytes is not a whole number of 32-byte scalars",
                 bytes.len()
