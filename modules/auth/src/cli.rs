@@ -20,7 +20,7 @@ pub struct AuthCli;
 
 impl ModuleCli for AuthCli {
     fn query_commands(&self) -> Vec<Command> {
-        vec![AuthQuery::augment_subcommands(Command::new("auth").about("Account queries"))]
+        vec![AuthQuery::augment_subcommands(Command::new(crate::NAME).about("Account queries"))]
     }
 
     fn query(&self, _: &str, matches: &ArgMatches, client: &dyn QueryClient) -> anyhow::Result<Value> {

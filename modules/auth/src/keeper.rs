@@ -5,7 +5,7 @@ use veritas_framework::{sdk, Address, Context, Error, StoreKey, StoreRead};
 use crate::Params;
 
 /// Private: holding the key is what makes this keeper the only door to `auth` state.
-const STORE_KEY: StoreKey = StoreKey::new("auth");
+const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 
 pub(crate) const ACCOUNT_PREFIX: &[u8] = b"acc/";
 const NEXT_NUMBER_KEY: &[u8] = b"next_account_number";
@@ -20,7 +20,7 @@ fn account_key(address: &Address) -> Vec<u8> {
 pub struct AccountKeeper;
 
 impl AccountKeeper {
-    pub fn store_key() -> StoreKey {
+    pub(crate) fn store_key() -> StoreKey {
         STORE_KEY
     }
 

@@ -12,6 +12,8 @@ mod module;
 mod params;
 mod queries;
 
+/// The module's name: its genesis section, its substore and its codespace.
+pub const NAME: &str = "auth";
 pub use cli::AuthCli;
 pub use genesis::{GenesisAccount, GenesisState};
 pub use keeper::AccountKeeper;

@@ -22,7 +22,7 @@ impl Module for AuthModule {
     }
 
     fn name(&self) -> &'static str {
-        "auth"
+        crate::NAME
     }
 
     fn default_genesis(&self) -> Value {

@@ -12,7 +12,7 @@ use veritas_framework::{Address, Coins, ProtoCoin};
 
 use crate::msgs::MSG_SEND;
 
-const GROUP: &str = "bank";
+const GROUP: &str = crate::NAME;
 
 /// Bank transactions.
 #[derive(Debug, Subcommand)]

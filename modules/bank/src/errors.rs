@@ -1,23 +1,19 @@
 //! The `bank` codespace, numbered as in the Cosmos SDK's x/bank.
-use veritas_framework::Error;
 
-pub const CODESPACE: &str = "bank";
+pub const CODESPACE: &str = crate::NAME;
 
-pub fn no_inputs(log: impl Into<String>) -> Error {
-    Error::new(CODESPACE, 2, log)
-}
-pub fn no_outputs(log: impl Into<String>) -> Error {
-    Error::new(CODESPACE, 3, log)
-}
-pub fn input_output_mismatch(log: impl Into<String>) -> Error {
-    Error::new(CODESPACE, 4, log)
-}
-pub fn denom_metadata_not_found(log: impl Into<String>) -> Error {
-    Error::new(CODESPACE, 6, log)
-}
-pub fn duplicate_entry(log: impl Into<String>) -> Error {
-    Error::new(CODESPACE, 8, log)
-}
-pub fn multiple_senders(log: impl Into<String>) -> Error {
-    Error::new(CODESPACE, 9, log)
+veritas_framework::module_errors! {
+    CODESPACE;
+    /// `MsgMultiSend` without inputs.
+    no_inputs = 2;
+    /// `MsgMultiSend` without outputs.
+    no_outputs = 3;
+    /// `MsgMultiSend` whose inputs and outputs do not add up to the same coins.
+    input_output_mismatch = 4;
+    /// No metadata is recorded for the denom.
+    denom_metadata_not_found = 6;
+    /// A genesis list names the same address or denom twice.
+    duplicate_entry = 8;
+    /// `MsgMultiSend` with more than one input.
+    multiple_senders = 9;
 }

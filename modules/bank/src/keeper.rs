@@ -8,7 +8,7 @@ use veritas_framework::{sdk, Address, Coin, Coins, Context, Error, StoreKey, Sto
 use crate::events;
 
 /// Private: holding the key is what makes this keeper the only door to `bank` state.
-const STORE_KEY: StoreKey = StoreKey::new("bank");
+const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 
 const BALANCE_PREFIX: &[u8] = b"bal/";
 const SUPPLY_PREFIX: &[u8] = b"supply/";
@@ -60,7 +60,7 @@ impl BankKeeper {
         Self { accounts }
     }
 
-    pub fn store_key() -> StoreKey {
+    pub(crate) fn store_key() -> StoreKey {
         STORE_KEY
     }
 

@@ -14,6 +14,8 @@ mod module;
 mod msgs;
 mod queries;
 
+/// The module's name: its genesis section, its substore and its codespace.
+pub const NAME: &str = "bank";
 pub use cli::BankCli;
 pub use errors::CODESPACE;
 pub use expected_keepers::Accounts;

@@ -32,7 +32,7 @@ impl Module for BankModule {
     }
 
     fn name(&self) -> &'static str {
-        "bank"
+        crate::NAME
     }
 
     fn default_genesis(&self) -> Value {

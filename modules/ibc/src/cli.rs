@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use veritas_framework::cli::{query, ModuleCli, QueryClient, SenderLookup, TxPlan};
 use veritas_framework::Coins;
 
-const IBC: &str = "ibc";
+const IBC: &str = crate::NAME;
 const IBC_TRANSFER: &str = "ibc-transfer";
 
 /// The ibc module's command line: `ibc` (core) and `ibc-transfer` (ICS-20) groups.

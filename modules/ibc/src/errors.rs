@@ -1,7 +1,7 @@
 //! The `ibc` codespace. ibc-rs reports what went wrong in its error text; the code says
 //! which stage refused the message.
 
-pub const CODESPACE: &str = "ibc";
+pub const CODESPACE: &str = crate::NAME;
 
 veritas_framework::module_errors! {
     CODESPACE;

@@ -12,7 +12,7 @@ use veritas_framework::{sdk, Context, Error, StoreKey, StoreRead};
 
 use crate::errors;
 
-pub(crate) const STORE_KEY: StoreKey = StoreKey::new("ibc");
+pub(crate) const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 const PARAMS_KEY: &[u8] = b"veritas/params";
 pub(crate) const HOST_CONSENSUS_PREFIX: &[u8] = b"veritas/hostConsensusStates/";
 pub(crate) const DENOM_TRACE_PREFIX: &[u8] = b"veritas/denomTraces/";
@@ -85,10 +85,6 @@ pub(crate) fn denom_trace_key(hash: &str) -> Vec<u8> {
 pub struct IbcKeeper;
 
 impl IbcKeeper {
-    pub fn store_key() -> StoreKey {
-        STORE_KEY
-    }
-
     pub fn params(kv: &mut impl StoreRead) -> Result<Params, Error> {
         match kv.get(PARAMS_KEY)? {
             Some(raw) => serde_json::from_slice(&raw).map_err(|e| sdk::internal(format!("corrupt ibc params: {e}"))),

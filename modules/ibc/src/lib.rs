@@ -18,6 +18,8 @@ mod msgs;
 mod queries;
 mod transfer;
 
+/// The module's name: its genesis section, its substore and its codespace.
+pub const NAME: &str = "ibc";
 pub use cli::IbcCli;
 pub use errors::CODESPACE;
 pub use expected_keepers::Tokens;

@@ -25,7 +25,7 @@ impl IbcModule {
 
 impl Module for IbcModule {
     fn name(&self) -> &'static str {
-        "ibc"
+        crate::NAME
     }
 
     fn default_genesis(&self) -> Value {

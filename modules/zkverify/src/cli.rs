@@ -15,7 +15,7 @@ use crate::encoding::{decode_verifying_key, verifying_key_id};
 use crate::formats::{read_proof, read_public_inputs, read_verifying_key, Format};
 use crate::{verdict_alone, VerifyRequest};
 
-const GROUP: &str = "zkverify";
+const GROUP: &str = crate::NAME;
 
 /// `--format snarkjs|arkworks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,7 +1,7 @@
 //! The `zkverify` codespace: one code per way a key, proof or input can be refused, so
 //! clients can tell a malformed point from a proof that simply does not verify.
 
-pub const CODESPACE: &str = "zkverify";
+pub const CODESPACE: &str = crate::NAME;
 
 veritas_framework::module_errors! {
     CODESPACE;

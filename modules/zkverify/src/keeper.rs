@@ -17,7 +17,7 @@ use crate::errors;
 use crate::params::Params;
 use crate::verifier::PreparedKey;
 
-const STORE_KEY: StoreKey = StoreKey::new("zkverify");
+const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 const PARAMS_KEY: &[u8] = b"params";
 pub(crate) const VK_PREFIX: &[u8] = b"vk/";
 pub(crate) const VERIFIED_PREFIX: &[u8] = b"verified/";
@@ -52,7 +52,7 @@ impl ZkKeeper {
         Self { keys: Arc::new(KeyCache::new(1024)), verdicts: Arc::new(VerdictCache::new(200_000)) }
     }
 
-    pub fn store_key() -> StoreKey {
+    pub(crate) fn store_key() -> StoreKey {
         STORE_KEY
     }
 

@@ -21,6 +21,9 @@ mod genesis;
 mod keeper;
 mod module;
 mod msgs;
+
+/// The module's name: its genesis section, its substore and its codespace.
+pub const NAME: &str = "zkverify";
 pub use msgs::{verdict_alone, VerifyRequest};
 mod params;
 mod queries;

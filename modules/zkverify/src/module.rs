@@ -25,7 +25,7 @@ impl ZkVerifyModule {
 
 impl Module for ZkVerifyModule {
     fn name(&self) -> &'static str {
-        "zkverify"
+        crate::NAME
     }
 
     fn default_genesis(&self) -> Value {
