@@ -12,7 +12,7 @@ use serde_json::Value;
 use tendermint_proto::google::protobuf::Timestamp;
 use tendermint_proto::v0_38::abci::{ExecTxResult, RequestFinalizeBlock, RequestInitChain, ResponseFinalizeBlock};
 use tendermint_proto::v0_38::types::{BlockParams, ConsensusParams};
-use veritas_framework::{Address, BlockInfo, Coins, ExecMode, ModuleSet};
+use veritas_framework::{Address, BlockInfo, Coins, ExecMode, Module, ModuleSet};
 use veritas_store::{Storage, StorageConfig};
 
 use crate::chain_meta::ChainMeta;
@@ -103,8 +103,13 @@ impl TestChain {
     /// A chain from `app_state`, with `block.max_gas = max_gas` (0: none); block 1 is
     /// finalized empty.
     pub fn start(chain_id: &str, app_state: &Value, max_gas: i64) -> Self {
+        Self::start_with(chain_id, app_state, max_gas, Vec::new())
+    }
+
+    /// [`TestChain::start`] with `extra` modules after the app's own.
+    pub fn start_with(chain_id: &str, app_state: &Value, max_gas: i64, extra: Vec<Arc<dyn Module>>) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let env = Arc::new(crate::modules::tx_env(MinGasPrices::default()));
+        let env = Arc::new(crate::modules::tx_env_with(MinGasPrices::default(), extra));
         let storage = Storage::open(dir.path(), StorageConfig { substores: env.modules.substores(), keep_recent: 100 })
             .expect("a fresh RocksDB");
         let meta = Arc::new(OnceLock::new());
@@ -160,6 +165,16 @@ impl TestChain {
         self.node.commit();
         self.height += 1;
         response
+    }
+
+    /// ABCI query `path` with a protobuf `request`, against the last committed state.
+    pub fn query(&self, path: &str, request: Vec<u8>) -> tendermint_proto::v0_38::abci::ResponseQuery {
+        let service = crate::query::QueryService::new(self.storage.clone(), self.env.clone(), self.meta.clone());
+        service.query(tendermint_proto::v0_38::abci::RequestQuery {
+            path: path.into(),
+            data: request.into(),
+            ..Default::default()
+        })
     }
 
     /// Builds, signs and returns a transaction of `messages` by `signer`.
