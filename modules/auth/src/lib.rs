@@ -15,7 +15,7 @@ mod queries;
 /// The module's name: its genesis section, its substore and its codespace.
 pub const NAME: &str = "auth";
 pub use cli::AuthCli;
-pub use genesis::{GenesisAccount, GenesisState};
+pub use genesis::{GenesisAccount, GenesisPubKey, GenesisState};
 pub use keeper::AccountKeeper;
 pub use module::AuthModule;
 pub use params::Params;

@@ -2,7 +2,7 @@ use serde_json::Value;
 use veritas_framework::{sdk, Context, Error, Module, QueryContext};
 
 use crate::keeper::{all_accounts, read_params};
-use crate::{AccountKeeper, GenesisAccount, GenesisState};
+use crate::{AccountKeeper, GenesisAccount, GenesisPubKey, GenesisState};
 
 /// The `auth` module. It has no messages of its own: the ante handler drives it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,7 +40,7 @@ impl Module for AuthModule {
         for account in &state.accounts {
             let base = cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount {
                 address: account.address.clone(),
-                pub_key: None,
+                pub_key: account.pub_key.as_ref().map(|k| k.to_any()).transpose()?,
                 account_number: account.account_number,
                 sequence: account.sequence,
             };
@@ -60,8 +60,15 @@ impl Module for AuthModule {
         let params = read_params(&mut kv)?;
         let accounts = all_accounts(&mut kv)?
             .into_iter()
-            .map(|a| GenesisAccount { address: a.address, account_number: a.account_number, sequence: a.sequence })
-            .collect();
+            .map(|a| {
+                Ok(GenesisAccount {
+                    pub_key: a.pub_key.as_ref().map(GenesisPubKey::from_any).transpose()?,
+                    address: a.address,
+                    account_number: a.account_number,
+                    sequence: a.sequence,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
         serde_json::to_value(GenesisState { params, accounts }).map_err(|e| sdk::internal(e.to_string()))
     }
 

@@ -23,7 +23,10 @@ pub const NAME: &str = "ibc";
 pub use cli::IbcCli;
 pub use errors::CODESPACE;
 pub use expected_keepers::Tokens;
-pub use genesis::{GenesisEntry, GenesisState};
+pub use genesis::{
+    ChannelGenesis, ClientConsensusState, ClientGenesis, ConnectionGenesis, Counters, DenomTrace, GenesisState,
+    HostConsensusState, PacketData, PacketId,
+};
 pub use host::{proof_specs, UNBONDING_PERIOD, UPGRADE_PATH};
 pub use keeper::{IbcKeeper, Params};
 pub use module::IbcModule;

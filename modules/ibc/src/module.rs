@@ -7,7 +7,7 @@ use ibc::primitives::proto::{Any, Protobuf};
 use serde_json::Value;
 use veritas_framework::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
 
-use crate::genesis::{GenesisEntry, GenesisState};
+use crate::genesis::GenesisState;
 use crate::keeper::{host_consensus_key, IbcKeeper, STORE_KEY};
 use crate::{msgs, queries};
 
@@ -48,13 +48,8 @@ impl Module for IbcModule {
     fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
         let mut kv = ctx.kv(&STORE_KEY);
         let params = IbcKeeper::params(&mut kv)?;
-        let entries = kv
-            .scan_all(b"")?
-            .into_iter()
-            .filter(|(key, _)| key.as_slice() != b"veritas/params")
-            .map(|(key, value)| GenesisEntry { key: hex::encode(key), value: hex::encode(value) })
-            .collect();
-        serde_json::to_value(GenesisState { params, entries }).map_err(|e| sdk::internal(e.to_string()))
+        let state = GenesisState::from_entries(params, kv.scan_all(b"")?)?;
+        serde_json::to_value(state).map_err(|e| sdk::internal(e.to_string()))
     }
 
     fn msg_type_urls(&self) -> &'static [&'static str] {
