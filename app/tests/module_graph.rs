@@ -67,3 +67,27 @@ fn only_the_composition_file_names_module_crates_in_the_app() {
     }
     assert!(offenders.is_empty(), "{offenders:#?}");
 }
+
+#[test]
+fn in_every_module_only_the_keeper_holds_the_store_key() {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../modules");
+    let mut offenders = Vec::new();
+    for module in std::fs::read_dir(&modules).unwrap() {
+        let src = module.unwrap().path().join("src");
+        let mut stack = vec![src];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.file_name().unwrap() != "keeper.rs" {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    if text.contains("STORE_KEY") || text.contains("StoreKey::new") {
+                        offenders.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "store keys outside keeper.rs: {offenders:#?}");
+}

@@ -36,7 +36,7 @@ use ibc::primitives::proto::{Any, Protobuf};
 use prost::Message;
 use veritas_framework::{Address, Context, Error};
 
-use crate::keeper::{client_paths, IbcKeeper, Params, STORE_KEY};
+use crate::keeper::{client_paths, IbcKeeper, Params};
 
 /// The message's context, shared by the host and the ICS-20 module, with the first
 /// store error either of them met (it explains a failure better than ibc-rs' rewording).
@@ -166,7 +166,7 @@ impl<'c, 'a> IbcHost<'c, 'a> {
         let (chain_id, height, time, params) = {
             let mut guard = ctx.context();
             let block = guard.block().clone();
-            let params = IbcKeeper::params(&mut guard.kv(&STORE_KEY))?;
+            let params = IbcKeeper::params(&mut IbcKeeper::store(&mut guard))?;
             (block.chain_id, block.height, block.time, params)
         };
         let chain_id =
@@ -189,7 +189,7 @@ impl<'c, 'a> IbcHost<'c, 'a> {
 
     fn get(&self, key: impl std::fmt::Display) -> Result<Option<Vec<u8>>, HostError> {
         let key = key.to_string();
-        self.ctx.context().kv(&STORE_KEY).get(key.as_bytes()).map_err(|e| self.keep(e))
+        IbcKeeper::store(&mut self.ctx.context()).get(key.as_bytes()).map_err(|e| self.keep(e))
     }
 
     fn require(&self, key: impl std::fmt::Display) -> Result<Vec<u8>, HostError> {
@@ -199,25 +199,25 @@ impl<'c, 'a> IbcHost<'c, 'a> {
 
     fn has(&self, key: impl std::fmt::Display) -> Result<bool, HostError> {
         let key = key.to_string();
-        self.ctx.context().kv(&STORE_KEY).has(key.as_bytes()).map_err(|e| self.keep(e))
+        IbcKeeper::store(&mut self.ctx.context()).has(key.as_bytes()).map_err(|e| self.keep(e))
     }
 
     fn set(&self, key: impl std::fmt::Display, value: Vec<u8>) -> Result<(), HostError> {
         let key = key.to_string();
-        self.ctx.context().kv(&STORE_KEY).set(key.into_bytes(), value).map_err(|e| self.keep(e))
+        IbcKeeper::store(&mut self.ctx.context()).set(key.into_bytes(), value).map_err(|e| self.keep(e))
     }
 
     fn set_raw(&self, key: Vec<u8>, value: Vec<u8>) -> Result<(), HostError> {
-        self.ctx.context().kv(&STORE_KEY).set(key, value).map_err(|e| self.keep(e))
+        IbcKeeper::store(&mut self.ctx.context()).set(key, value).map_err(|e| self.keep(e))
     }
 
     fn delete_raw(&self, key: Vec<u8>) -> Result<(), HostError> {
-        self.ctx.context().kv(&STORE_KEY).delete(key).map_err(|e| self.keep(e))
+        IbcKeeper::store(&mut self.ctx.context()).delete(key).map_err(|e| self.keep(e))
     }
 
     fn delete(&self, key: impl std::fmt::Display) -> Result<(), HostError> {
         let key = key.to_string();
-        self.ctx.context().kv(&STORE_KEY).delete(key.into_bytes()).map_err(|e| self.keep(e))
+        IbcKeeper::store(&mut self.ctx.context()).delete(key.into_bytes()).map_err(|e| self.keep(e))
     }
 
     fn counter(&self, key: impl std::fmt::Display) -> Result<u64, HostError> {
@@ -239,7 +239,8 @@ impl<'c, 'a> IbcHost<'c, 'a> {
     /// states stored.
     fn oldest_consensus_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
         let prefix = height_index_prefix(client_id, Order::Ascending);
-        let page = self.ctx.context().kv(&STORE_KEY).scan(&prefix, None, PRUNE_BATCH).map_err(|e| self.keep(e))?;
+        let page =
+            IbcKeeper::store(&mut self.ctx.context()).scan(&prefix, None, PRUNE_BATCH).map_err(|e| self.keep(e))?;
         page.iter().map(|(key, _)| decode_index_height(&key[prefix.len()..], Order::Ascending)).collect()
     }
 
@@ -254,7 +255,8 @@ impl<'c, 'a> IbcHost<'c, 'a> {
         let prefix = height_index_prefix(client_id, order);
         // The smallest key after `height`'s own: the next height in the index's order.
         let start = [height_index_key(client_id, height, order).as_slice(), &[0]].concat();
-        let page = self.ctx.context().kv(&STORE_KEY).scan(&prefix, Some(&start), 1).map_err(|e| self.keep(e))?;
+        let page =
+            IbcKeeper::store(&mut self.ctx.context()).scan(&prefix, Some(&start), 1).map_err(|e| self.keep(e))?;
         page.first().map(|(key, _)| decode_index_height(&key[prefix.len()..], order)).transpose()
     }
 
@@ -422,10 +424,7 @@ impl ValidationContext for IbcHost<'_, '_> {
         if height.revision_number() != self.chain_id.revision_number() {
             return Err(HostError::invalid_state(format!("height {height} is not of this chain's revision")));
         }
-        let raw = self
-            .ctx
-            .context()
-            .kv(&STORE_KEY)
+        let raw = IbcKeeper::store(&mut self.ctx.context())
             .get(&crate::keeper::host_consensus_key(height.revision_height()))
             .map_err(|e| self.keep(e))?
             .ok_or_else(|| HostError::missing_state(format!("this chain's consensus state at height {height}")))?;
@@ -446,7 +445,7 @@ impl ValidationContext for IbcHost<'_, '_> {
     }
 
     fn commitment_prefix(&self) -> CommitmentPrefix {
-        CommitmentPrefix::from_bytes(STORE_KEY.name().as_bytes())
+        CommitmentPrefix::from_bytes(IbcKeeper::commitment_prefix().as_bytes())
     }
 
     fn connection_counter(&self) -> Result<u64, HostError> {

@@ -8,11 +8,12 @@
 
 use prost::Message;
 use serde::{Deserialize, Serialize};
-use veritas_framework::{sdk, Context, Error, StoreKey, StoreRead};
+use veritas_framework::{sdk, Context, Error, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead};
 
 use crate::errors;
 
-pub(crate) const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
+/// Private: every read and write of the `ibc` substore goes through [`IbcKeeper`].
+const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 const PARAMS_KEY: &[u8] = b"veritas/params";
 pub(crate) const HOST_CONSENSUS_PREFIX: &[u8] = b"veritas/hostConsensusStates/";
 pub(crate) const DENOM_TRACE_PREFIX: &[u8] = b"veritas/denomTraces/";
@@ -85,6 +86,23 @@ pub(crate) fn denom_trace_key(hash: &str) -> Vec<u8> {
 pub struct IbcKeeper;
 
 impl IbcKeeper {
+    /// The `ibc` substore in a transaction: what the ibc-rs host (ICS-24 paths), the
+    /// ICS-20 app and the module's own records read and write.
+    pub(crate) fn store<'c>(ctx: &'c mut Context<'_>) -> KvStore<'c> {
+        ctx.kv(&STORE_KEY)
+    }
+
+    /// The `ibc` substore, read-only, for queries and export.
+    pub(crate) fn read<'c>(ctx: &'c QueryContext<'_>) -> ReadOnlyKvStore<'c> {
+        ctx.kv(&STORE_KEY)
+    }
+
+    /// The commitment prefix counterparties prove this chain's state under: the
+    /// substore's name.
+    pub(crate) fn commitment_prefix() -> &'static str {
+        STORE_KEY.name()
+    }
+
     pub fn params(kv: &mut impl StoreRead) -> Result<Params, Error> {
         match kv.get(PARAMS_KEY)? {
             Some(raw) => serde_json::from_slice(&raw).map_err(|e| sdk::internal(format!("corrupt ibc params: {e}"))),
@@ -94,7 +112,7 @@ impl IbcKeeper {
 
     pub fn set_params(ctx: &mut Context<'_>, params: &Params) -> Result<(), Error> {
         let raw = serde_json::to_vec(params).map_err(|e| sdk::internal(e.to_string()))?;
-        ctx.kv(&STORE_KEY).set(PARAMS_KEY.to_vec(), raw)
+        Self::store(ctx).set(PARAMS_KEY.to_vec(), raw)
     }
 
     /// This chain's consensus state at `height` (Any-encoded tendermint ConsensusState).

@@ -8,7 +8,7 @@ use serde_json::Value;
 use veritas_framework::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
 
 use crate::genesis::GenesisState;
-use crate::keeper::{host_consensus_key, IbcKeeper, STORE_KEY};
+use crate::keeper::{host_consensus_key, IbcKeeper};
 use crate::{msgs, queries};
 
 /// The `ibc` module.
@@ -40,13 +40,13 @@ impl Module for IbcModule {
         let (params, entries) = GenesisState::validated(genesis)?;
         IbcKeeper::set_params(ctx, &params)?;
         for (key, value) in entries {
-            ctx.kv(&STORE_KEY).set(key, value)?;
+            IbcKeeper::store(ctx).set(key, value)?;
         }
         Ok(())
     }
 
     fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error> {
-        let mut kv = ctx.kv(&STORE_KEY);
+        let mut kv = IbcKeeper::read(ctx);
         let params = IbcKeeper::params(&mut kv)?;
         let state = GenesisState::from_entries(params, kv.scan_all(b"")?)?;
         serde_json::to_value(state).map_err(|e| sdk::internal(e.to_string()))
@@ -92,8 +92,8 @@ impl Module for IbcModule {
                 .map_err(|e| sdk::internal(format!("next validators hash: {e}")))?;
         let state = TmConsensusStateType::new(CommitmentRoot::from_bytes(&block.last_app_hash), time, next_validators);
         let raw = Protobuf::<Any>::encode_vec(ibc::clients::tendermint::consensus_state::ConsensusState::from(state));
-        let params = IbcKeeper::params(&mut ctx.kv(&STORE_KEY))?;
-        let mut kv = ctx.kv(&STORE_KEY);
+        let params = IbcKeeper::params(&mut IbcKeeper::store(ctx))?;
+        let mut kv = IbcKeeper::store(ctx);
         kv.set(host_consensus_key(block.height), raw)?;
         if let Some(old) = block.height.checked_sub(params.historical_entries) {
             kv.delete(host_consensus_key(old))?;

@@ -19,7 +19,7 @@ use ibc::primitives::proto::Any;
 use veritas_framework::{Address, Context, DecodedMsg, Error, Msg, MsgResponse};
 
 use crate::host::{IbcHost, MessageState};
-use crate::keeper::{IbcKeeper, STORE_KEY};
+use crate::keeper::IbcKeeper;
 use crate::transfer::{IbcRouter, TransferModule};
 use crate::{errors, events};
 
@@ -119,7 +119,7 @@ fn resolve_voucher(ctx: &mut Context<'_>, msg: &mut MsgTransfer) -> Result<(), E
     }
     let base = token.denom.base_denom.to_string();
     if let Some(hash) = base.strip_prefix("ibc/") {
-        let trace = IbcKeeper::denom_trace(&mut ctx.kv(&STORE_KEY), &hash.to_uppercase())?
+        let trace = IbcKeeper::denom_trace(&mut IbcKeeper::store(ctx), &hash.to_uppercase())?
             .ok_or_else(|| errors::transfer_failed(format!("unknown IBC denom {base}: no trace is recorded for it")))?;
         token.denom = PrefixedDenom::from_str(&trace)
             .map_err(|e| veritas_framework::sdk::internal(format!("corrupt denom trace {trace}: {e}")))?;
@@ -134,7 +134,7 @@ fn refuse_redundant_receive(ctx: &mut Context<'_>, msg: &IbcMsg) -> Result<(), E
     let MsgEnvelope::Packet(PacketMsg::Recv(recv)) = envelope.as_ref() else { return Ok(()) };
     let packet = &recv.packet;
     let receipt = ReceiptPath::new(&packet.port_id_on_b, &packet.chan_id_on_b, packet.seq_on_a).to_string();
-    if ctx.kv(&STORE_KEY).has(receipt.as_bytes())? {
+    if IbcKeeper::store(ctx).has(receipt.as_bytes())? {
         return Err(errors::packet_already_received(format!(
             "packet {} on {}/{} is already received",
             packet.seq_on_a, packet.port_id_on_b, packet.chan_id_on_b

@@ -11,7 +11,7 @@ use veritas_framework::pagination::{paginate, Page, PageOf};
 use veritas_framework::{decode_request, sdk, Error, QueryContext, StoreRead};
 
 use crate::errors;
-use crate::keeper::{client_paths, IbcKeeper, DENOM_TRACE_PREFIX, STORE_KEY};
+use crate::keeper::{client_paths, IbcKeeper, DENOM_TRACE_PREFIX};
 
 pub const CLIENT_STATES: &str = "/ibc.core.client.v1.Query/ClientStates";
 /// Asked by relayers of every Cosmos chain; Veritas has no staking module, so ibc
@@ -276,7 +276,7 @@ fn packet_value(kv: &mut impl StoreRead, kind: &str, port: &str, chan: &str, seq
 }
 
 pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut kv = ctx.kv(&STORE_KEY);
+    let mut kv = IbcKeeper::read(ctx);
     Ok(match path {
         STAKING_PARAMS => {
             decode_request::<cosmos_sdk_proto::cosmos::staking::v1beta1::QueryParamsRequest>(data)?;

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use veritas_framework::{Address, Coin, Coins, Error};
 
 use crate::host::SharedContext;
-use crate::keeper::{denom_trace_key, STORE_KEY};
+use crate::keeper::{denom_trace_key, IbcKeeper};
 
 /// The bank denom of an ICS-20 denom: itself if native, else `ibc/<HASH>`.
 pub fn bank_denom(denom: &PrefixedDenom) -> String {
@@ -179,7 +179,7 @@ impl TokenTransferExecutionContext for TransferModule<'_, '_> {
         let coins = self.coins(coin)?;
         let full_path = coin.denom.to_string();
         let mut ctx = self.ctx.context();
-        ctx.kv(&STORE_KEY)
+        IbcKeeper::store(&mut ctx)
             .set(denom_trace_key(&denom_hash(&full_path)), full_path.into_bytes())
             .map_err(|e| self.keep(e))?;
         self.tokens.mint(&mut ctx, account, &coins).map_err(|e| self.keep(e))
