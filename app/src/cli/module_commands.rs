@@ -29,7 +29,20 @@ fn modules() -> ModuleSet {
 /// Every group of `kind` the app's modules declare, in module order; offline groups
 /// get the `--output` flag the app prints with.
 pub fn groups(kind: Kind) -> Vec<Command> {
-    let all = modules().modules().filter_map(|m| m.cli()).flat_map(|cli| commands(cli, kind)).collect::<Vec<_>>();
+    let all =
+        modules()
+            .modules()
+            .filter_map(|m| m.cli())
+            .flat_map(|cli| commands(cli, kind))
+            // A group alone (`veritasd tx bank`) prints its help instead of failing later.
+            .map(|group| {
+                if group.has_subcommands() {
+                    group.subcommand_required(true).arg_required_else_help(true)
+                } else {
+                    group
+                }
+            })
+            .collect::<Vec<_>>();
     match kind {
         Kind::Offline => all.into_iter().map(with_output_flag).collect(),
         _ => all,
