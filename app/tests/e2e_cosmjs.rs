@@ -1,5 +1,7 @@
 //! Stock CosmJS 0.39 (clients/cosmjs) against a real chain: queries, sends with fixed
-//! and automatic fees, tx lookup, and a refused overspend.
+//! and automatic fees, tx lookup, a refused overspend, and a MultiSend, a zkverify key
+//! registration (the chain's own type in a CosmJS registry) and a refused ICS-20 transfer
+//! through CosmJS' own signAndBroadcast.
 
 mod common;
 
@@ -26,6 +28,15 @@ fn cosmjs_reads_and_writes_veritas() {
     let _comet = node.start_cometbft("cometbft.log");
     node.wait_height(2, Duration::from_secs(60));
 
+    // The snarkjs fixture key, as the chain stores it (compressed arkworks bytes).
+    let fixture =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../modules/zkverify/fixtures/poly/verification_key.json");
+    let vk = veritas_zkverify::formats::read_verifying_key(
+        &std::fs::read(fixture).unwrap(),
+        veritas_zkverify::formats::Format::Snarkjs,
+    )
+    .unwrap();
+
     let started = std::time::Instant::now();
     let out = Command::new("node")
         .arg("--test")
@@ -37,6 +48,8 @@ fn cosmjs_reads_and_writes_veritas() {
         .env("VERITAS_MNEMONIC", FAUCET_MNEMONIC)
         .env("VERITAS_FUNDS", "1000000000")
         .env("VERITAS_CHAIN_ID", "e2e-cosmjs-1")
+        .env("VERITAS_VK_HEX", hex::encode(&vk))
+        .env("VERITAS_VK_ID", veritas_zkverify::encoding::verifying_key_id(&vk))
         .output()
         .expect("node (Node.js 20) must be installed");
     assert!(

@@ -2,8 +2,34 @@
 // test app/tests/e2e_cosmjs.rs, which passes its RPC address and a funded mnemonic.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import { GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
+import { DirectSecp256k1HdWallet, Registry } from "@cosmjs/proto-signing";
+import { defaultRegistryTypes, GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
+import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
+
+/// `veritas.zkverify.v1.MsgRegisterVerifyingKey { string creator = 1; bytes vk = 2; }`,
+/// as a CosmJS user would register a chain's own message type.
+const MsgRegisterVerifyingKey = {
+  encode(message, writer = BinaryWriter.create()) {
+    if (message.creator) writer.uint32(10).string(message.creator);
+    if (message.vk && message.vk.length) writer.uint32(18).bytes(message.vk);
+    return writer;
+  },
+  decode(input) {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const message = { creator: "", vk: new Uint8Array() };
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      if (tag >>> 3 === 1) message.creator = reader.string();
+      else if (tag >>> 3 === 2) message.vk = reader.bytes();
+      else reader.skipType(tag & 7);
+    }
+    return message;
+  },
+  fromPartial(object) {
+    return { creator: object.creator ?? "", vk: object.vk ?? new Uint8Array() };
+  },
+};
+const REGISTER_VK = "/veritas.zkverify.v1.MsgRegisterVerifyingKey";
 
 const rpc = process.env.VERITAS_RPC;
 const mnemonic = process.env.VERITAS_MNEMONIC;
@@ -13,8 +39,10 @@ test("CosmJS reads and writes Veritas state", { timeout: 120_000 }, async () => 
   assert.ok(rpc && mnemonic, "VERITAS_RPC and VERITAS_MNEMONIC must be set");
   const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: "veritas" });
   const [sender] = await wallet.getAccounts();
+  const registry = new Registry([...defaultRegistryTypes, [REGISTER_VK, MsgRegisterVerifyingKey]]);
   const client = await SigningStargateClient.connectWithSigner(rpc, wallet, {
     gasPrice: GasPrice.fromString("0.025uvrt"),
+    registry,
   });
 
   // Queries.
@@ -47,11 +75,58 @@ test("CosmJS reads and writes Veritas state", { timeout: 120_000 }, async () => 
   assert.equal(found.height, fixed.height);
   assert.equal(found.hash, fixed.transactionHash);
 
+  // Messages whose CheckTx runs a handler with a response, through CosmJS' own
+  // signAndBroadcast (which decodes the CheckTx answer): a MultiSend and a zkverify key.
+  const coin = (amount) => [{ denom: "uvrt", amount }];
+  const multi = await client.signAndBroadcast(
+    sender.address,
+    [{
+      typeUrl: "/cosmos.bank.v1beta1.MsgMultiSend",
+      value: {
+        inputs: [{ address: sender.address, coins: coin("30") }],
+        outputs: [{ address: stranger.address, coins: coin("10") }, { address: sender.address, coins: coin("20") }],
+      },
+    }],
+    fee,
+  );
+  assert.equal(multi.code, 0, multi.rawLog);
+  const vk = Uint8Array.from(Buffer.from(process.env.VERITAS_VK_HEX, "hex"));
+  const registered = await client.signAndBroadcast(
+    sender.address,
+    [{ typeUrl: REGISTER_VK, value: { creator: sender.address, vk } }],
+    "auto",
+  );
+  assert.equal(registered.code, 0, registered.rawLog);
+  const vkEvent = registered.events.find((e) => e.type === "register_verifying_key");
+  assert.ok(vkEvent, JSON.stringify(registered.events));
+  assert.equal(vkEvent.attributes.find((a) => a.key === "vk_id").value, process.env.VERITAS_VK_ID);
+
+  // An ICS-20 transfer over a channel this chain does not have: refused at broadcast with
+  // ibc's code, as CosmJS reports any refusal.
+  await assert.rejects(
+    client.signAndBroadcast(
+      sender.address,
+      [{
+        typeUrl: "/ibc.applications.transfer.v1.MsgTransfer",
+        value: {
+          sourcePort: "transfer",
+          sourceChannel: "channel-7",
+          token: { denom: "uvrt", amount: "5" },
+          sender: sender.address,
+          receiver: "cosmos1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjnp7du",
+          timeoutTimestamp: BigInt(Date.now() + 600_000) * 1_000_000n,
+        },
+      }],
+      fee,
+    ),
+    /codespace: ibc/,
+  );
+
   const received = await client.getBalance(stranger.address, "uvrt");
-  assert.equal(received.amount, "2234");
+  assert.equal(received.amount, "2244");
   const strangerAccount = await client.getAccount(stranger.address);
   assert.equal(strangerAccount.address, stranger.address);
-  assert.equal((await client.getAccount(sender.address)).sequence, 2);
+  assert.equal((await client.getAccount(sender.address)).sequence, 4);
 
   // Spending more than the balance is refused with a non-zero code.
   const tooMuch = [{ denom: "uvrt", amount: (funds * 10n).toString() }];

@@ -49,12 +49,15 @@ impl TxOutcome {
         }
     }
 
-    /// CheckTx carries the same fields as a block's result.
+    /// CheckTx carries a block result's fields but `data`, which stays empty as in the
+    /// Cosmos SDK (its CheckTx runs no messages): CometBFT 0.38 prints CheckTx `data` as
+    /// hex in `broadcast_tx_sync`, and CosmJS decodes that field as base64, so a message
+    /// response there (MultiSend's, zkverify's) made stock CosmJS throw "Invalid string".
     pub fn into_check_tx(self) -> ResponseCheckTx {
         let r = self.into_exec_result();
         ResponseCheckTx {
             code: r.code,
-            data: r.data,
+            data: Default::default(),
             log: r.log,
             info: r.info,
             gas_wanted: r.gas_wanted,
@@ -62,5 +65,19 @@ impl TxOutcome {
             events: r.events,
             codespace: r.codespace,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_tx_answers_carry_no_data_but_block_results_do() {
+        let outcome = TxOutcome { gas_wanted: 10, gas_used: 5, data: vec![1, 2, 3], ..Default::default() };
+        assert!(outcome.clone().into_check_tx().data.is_empty());
+        let check = outcome.clone().into_check_tx();
+        assert_eq!((check.gas_wanted, check.gas_used, check.code), (10, 5, 0));
+        assert_eq!(outcome.into_exec_result().data.as_ref(), &[1, 2, 3]);
     }
 }
