@@ -9,6 +9,15 @@
 //! data) from the consensus states.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use ibc::core::client::types::Height;
+use ibc::core::host::types::identifiers::{ChannelId, ClientId, ConnectionId, PortId, Sequence};
+use ibc::core::host::types::path::{
+    AckPath, ChannelEndPath, ClientConnectionPath, ClientConsensusStatePath, ClientStatePath, ClientUpdateHeightPath,
+    ClientUpdateTimePath, CommitmentPath, ConnectionPath, NextChannelSequencePath, NextClientSequencePath,
+    NextConnectionSequencePath, Path, ReceiptPath, SeqAckPath, SeqRecvPath, SeqSendPath,
+};
 
 use ibc_proto::google::protobuf::Any;
 use ibc_proto::ibc::core::channel::v1::Channel as RawChannel;
@@ -21,12 +30,13 @@ use serde::{Deserialize, Serialize};
 use veritas_framework::Error;
 
 use crate::errors;
-use crate::keeper::{Params, DENOM_TRACE_PREFIX, HOST_CONSENSUS_PREFIX};
+use crate::host::{height_index_keys, is_height_index_key};
+use crate::keeper::{
+    denom_trace_key, host_consensus_key, Params, DENOM_TRACE_PREFIX, HOST_CONSENSUS_PREFIX, PARAMS_KEY,
+};
 
 const TM_CLIENT_STATE: &str = "/ibc.lightclients.tendermint.v1.ClientState";
 const TM_CONSENSUS_STATE: &str = "/ibc.lightclients.tendermint.v1.ConsensusState";
-const PARAMS_KEY: &str = "veritas/params";
-const HEIGHT_INDEX_PREFIXES: [&str; 2] = ["veritas/consensusHeightsAsc/", "veritas/consensusHeightsDesc/"];
 
 /// The `ibc` section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -159,6 +169,24 @@ pub struct DenomTrace {
     pub trace: String,
 }
 
+/// Which of a channel's three sequences a key holds.
+#[derive(Clone, Copy)]
+enum SequenceKind {
+    Send,
+    Recv,
+    Ack,
+}
+
+impl SequenceKind {
+    fn of(self, channel: &mut ChannelGenesis) -> &mut Option<u64> {
+        match self {
+            Self::Send => &mut channel.next_sequence_send,
+            Self::Recv => &mut channel.next_sequence_recv,
+            Self::Ack => &mut channel.next_sequence_ack,
+        }
+    }
+}
+
 fn invalid(text: impl Into<String>) -> Error {
     errors::invalid_genesis(text)
 }
@@ -175,59 +203,61 @@ fn unpack<M: Message + Default>(raw: &[u8], type_url: &str, key: &str) -> Result
     M::decode(any.value.as_slice()).map_err(|e| invalid(format!("{key}: {e}")))
 }
 
+fn decode<M: Message + Default>(raw: &[u8], key: &str) -> Result<M, Error> {
+    M::decode(raw).map_err(|e| invalid(format!("{key}: {e}")))
+}
+
 fn be_u64(raw: &[u8], key: &str) -> Result<u64, Error> {
     Ok(u64::from_be_bytes(raw.try_into().map_err(|_| invalid(format!("{key}: not an 8-byte number")))?))
 }
 
-/// `(revision, height)` of `rev-height`.
-fn parse_height(text: &str) -> Result<(u64, u64), Error> {
-    text.split_once('-')
+fn parse<T: FromStr>(text: &str, what: &str) -> Result<T, Error>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e| invalid(format!("{what} {text:?}: {e}")))
+}
+
+/// `rev-height` as an ibc height (height 0 is refused).
+fn parse_height(text: &str) -> Result<Height, Error> {
+    let (rev, h) = text
+        .split_once('-')
         .and_then(|(r, h)| Some((r.parse().ok()?, h.parse().ok()?)))
-        .ok_or_else(|| invalid(format!("height {text:?} is not revision-height")))
+        .ok_or_else(|| invalid(format!("height {text:?} is not revision-height")))?;
+    Height::new(rev, h).map_err(|e| invalid(format!("height {text:?}: {e}")))
 }
 
-/// The consensus-height index entries (ascending and descending) of one consensus state,
-/// as the host writes them.
-fn height_index(client_id: &str, height: (u64, u64)) -> [Vec<u8>; 2] {
-    let entry = |prefix: &str, (rev, h): (u64, u64)| {
-        let mut key = format!("{prefix}{client_id}/").into_bytes();
-        key.extend(rev.to_be_bytes());
-        key.extend(h.to_be_bytes());
-        key
-    };
-    [entry(HEIGHT_INDEX_PREFIXES[0], height), entry(HEIGHT_INDEX_PREFIXES[1], (!height.0, !height.1))]
+fn port_channel(port: &str, channel: &str) -> Result<(PortId, ChannelId), Error> {
+    Ok((parse(port, "port id")?, parse(channel, "channel id")?))
 }
 
-/// `ports/{port}/channels/{channel}` → (port, channel).
-fn port_channel(rest: &[&str]) -> Option<(String, String)> {
-    match rest {
-        ["ports", port, "channels", channel] => Some((port.to_string(), channel.to_string())),
-        _ => None,
-    }
+fn packet(entry: &PacketId) -> Result<(PortId, ChannelId, Sequence), Error> {
+    let (port, channel) = port_channel(&entry.port_id, &entry.channel_id)?;
+    Ok((port, channel, Sequence::from(entry.sequence)))
 }
 
-/// `ports/{port}/channels/{channel}/sequences/{n}` → packet id.
-fn packet_id(rest: &[&str]) -> Option<PacketId> {
-    match rest {
-        ["ports", port, "channels", channel, "sequences", n] => {
-            Some(PacketId { port_id: port.to_string(), channel_id: channel.to_string(), sequence: n.parse().ok()? })
-        }
-        _ => None,
+fn packet_data(port_id: &PortId, channel_id: &ChannelId, sequence: &Sequence, value: &[u8]) -> PacketData {
+    PacketData {
+        port_id: port_id.to_string(),
+        channel_id: channel_id.to_string(),
+        sequence: u64::from(*sequence),
+        data: hex::encode(value),
     }
 }
 
 impl GenesisState {
-    /// Reads the substore's entries back into sections; an entry no section describes is
-    /// an error (export must never drop state).
+    /// Reads the substore's entries back into sections. ICS-24 keys are parsed by
+    /// ibc-rs (the host writes them with the same path types); an entry no section
+    /// describes is an error (export must never drop state).
     pub(crate) fn from_entries(params: Params, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Self, Error> {
         let mut state = GenesisState { params, ..Default::default() };
         let mut clients: BTreeMap<String, ClientGenesis> = BTreeMap::new();
-        let mut client_states: BTreeMap<String, RawTmClientState> = BTreeMap::new();
-        let mut consensus: BTreeMap<(String, String), ClientConsensusState> = BTreeMap::new();
-        let mut connection_ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Consensus states by (client, height); their processed time/height come after.
+        let mut consensus: BTreeMap<(String, Height), ClientConsensusState> = BTreeMap::new();
+        let mut processed: Vec<(String, Height, Option<u64>, Option<String>)> = Vec::new();
+        let mut connection_ids: Vec<(String, Vec<String>)> = Vec::new();
         let mut channels: BTreeMap<(String, String), ChannelGenesis> = BTreeMap::new();
-        let mut sequences: Vec<(&'static str, (String, String), u64)> = Vec::new();
-        let mut processed: Vec<(String, String, &'static str, Vec<u8>)> = Vec::new();
+        let mut sequences: Vec<(SequenceKind, (String, String), u64)> = Vec::new();
         for (key, value) in entries {
             if let Some(height) = key.strip_prefix(HOST_CONSENSUS_PREFIX) {
                 let height = be_u64(height, "host consensus state height")?;
@@ -235,114 +265,115 @@ impl GenesisState {
                 state.host_consensus_states.push(HostConsensusState { height, consensus_state });
                 continue;
             }
-            if HEIGHT_INDEX_PREFIXES.iter().any(|p| key.starts_with(p.as_bytes())) {
-                continue; // derived: rebuilt from the consensus states at init
+            if is_height_index_key(&key) || key == PARAMS_KEY {
+                continue; // the index is rebuilt at init; params have their own section
             }
-            let text = String::from_utf8(key.clone())
-                .map_err(|_| invalid(format!("unknown ibc key {}", hex::encode(&key))))?;
-            if text == PARAMS_KEY {
-                continue;
-            }
+            let text = String::from_utf8(key)
+                .map_err(|e| invalid(format!("unknown ibc key {}", hex::encode(e.as_bytes()))))?;
             if let Some(hash) = text.strip_prefix(std::str::from_utf8(DENOM_TRACE_PREFIX).expect("ASCII")) {
                 let trace = String::from_utf8(value).map_err(|_| invalid(format!("{text}: not UTF-8")))?;
                 state.denom_traces.push(DenomTrace { hash: hash.to_owned(), trace });
                 continue;
             }
-            let parts: Vec<&str> = text.split('/').collect();
-            match parts.as_slice() {
-                ["nextClientSequence"] => state.counters.next_client_sequence = be_u64(&value, &text)?,
-                ["nextConnectionSequence"] => state.counters.next_connection_sequence = be_u64(&value, &text)?,
-                ["nextChannelSequence"] => state.counters.next_channel_sequence = be_u64(&value, &text)?,
-                ["clients", id, "clientState"] => {
-                    client_states.insert(id.to_string(), unpack(&value, TM_CLIENT_STATE, &text)?);
-                }
-                ["clients", id, "consensusStates", height] => {
-                    parse_height(height)?;
-                    let consensus_state = unpack(&value, TM_CONSENSUS_STATE, &text)?;
-                    let entry = ClientConsensusState {
-                        height: height.to_string(),
-                        consensus_state,
-                        processed_time: None,
-                        processed_height: None,
-                    };
-                    consensus.insert((id.to_string(), height.to_string()), entry);
-                }
-                ["clients", id, "consensusStates", height, kind @ ("processedTime" | "processedHeight")] => {
-                    let kind = if *kind == "processedTime" { "processedTime" } else { "processedHeight" };
-                    processed.push((id.to_string(), height.to_string(), kind, value));
-                }
-                ["clients", id, "connections"] => {
-                    let paths = ClientPaths::decode(value.as_slice()).map_err(|e| invalid(format!("{text}: {e}")))?;
-                    connection_ids.insert(id.to_string(), paths.paths);
-                }
-                ["connections", id] => {
-                    let connection =
-                        RawConnectionEnd::decode(value.as_slice()).map_err(|e| invalid(format!("{text}: {e}")))?;
-                    state.connections.push(ConnectionGenesis { connection_id: id.to_string(), connection });
-                }
-                ["channelEnds", rest @ ..] => {
-                    let ids = port_channel(rest).ok_or_else(|| invalid(format!("unknown ibc key {text}")))?;
-                    let channel = RawChannel::decode(value.as_slice()).map_err(|e| invalid(format!("{text}: {e}")))?;
-                    channels.insert(
-                        ids.clone(),
-                        ChannelGenesis {
-                            port_id: ids.0,
-                            channel_id: ids.1,
-                            channel,
-                            next_sequence_send: None,
-                            next_sequence_recv: None,
-                            next_sequence_ack: None,
+            let path = Path::from_str(&text).map_err(|_| invalid(format!("unknown ibc key {text}")))?;
+            match path {
+                Path::NextClientSequence(_) => state.counters.next_client_sequence = be_u64(&value, &text)?,
+                Path::NextConnectionSequence(_) => state.counters.next_connection_sequence = be_u64(&value, &text)?,
+                Path::NextChannelSequence(_) => state.counters.next_channel_sequence = be_u64(&value, &text)?,
+                Path::ClientState(ClientStatePath(id)) => {
+                    let client_state = unpack(&value, TM_CLIENT_STATE, &text)?;
+                    let id = id.to_string();
+                    clients.insert(
+                        id.clone(),
+                        ClientGenesis {
+                            client_id: id,
+                            client_state,
+                            consensus_states: Vec::new(),
+                            connection_ids: Vec::new(),
                         },
                     );
                 }
-                [kind @ ("nextSequenceSend" | "nextSequenceRecv" | "nextSequenceAck"), rest @ ..] => {
-                    let ids = port_channel(rest).ok_or_else(|| invalid(format!("unknown ibc key {text}")))?;
-                    let kind = match *kind {
-                        "nextSequenceSend" => "send",
-                        "nextSequenceRecv" => "recv",
-                        _ => "ack",
+                Path::ClientConsensusState(p) => {
+                    let height =
+                        Height::new(p.revision_number, p.revision_height).map_err(|e| invalid(e.to_string()))?;
+                    let entry = ClientConsensusState {
+                        height: height.to_string(),
+                        consensus_state: unpack(&value, TM_CONSENSUS_STATE, &text)?,
+                        processed_time: None,
+                        processed_height: None,
                     };
-                    sequences.push((kind, ids, be_u64(&value, &text)?));
+                    consensus.insert((p.client_id.to_string(), height), entry);
                 }
-                [kind @ ("commitments" | "acks" | "receipts"), rest @ ..] => {
-                    let id = packet_id(rest).ok_or_else(|| invalid(format!("unknown ibc key {text}")))?;
-                    let data = |id: PacketId| PacketData {
-                        port_id: id.port_id,
-                        channel_id: id.channel_id,
-                        sequence: id.sequence,
-                        data: hex::encode(&value),
+                Path::ClientUpdateTime(p) => {
+                    let height =
+                        Height::new(p.revision_number, p.revision_height).map_err(|e| invalid(e.to_string()))?;
+                    processed.push((p.client_id.to_string(), height, Some(be_u64(&value, &text)?), None));
+                }
+                Path::ClientUpdateHeight(p) => {
+                    let height =
+                        Height::new(p.revision_number, p.revision_height).map_err(|e| invalid(e.to_string()))?;
+                    let at = String::from_utf8(value).map_err(|_| invalid(format!("{text}: not UTF-8")))?;
+                    processed.push((p.client_id.to_string(), height, None, Some(at)));
+                }
+                Path::ClientConnection(ClientConnectionPath(id)) => {
+                    connection_ids.push((id.to_string(), decode::<ClientPaths>(&value, &text)?.paths));
+                }
+                Path::Connection(ConnectionPath(id)) => {
+                    let connection = decode(&value, &text)?;
+                    state.connections.push(ConnectionGenesis { connection_id: id.to_string(), connection });
+                }
+                Path::ChannelEnd(ChannelEndPath(port, channel)) => {
+                    let (port_id, channel_id) = (port.to_string(), channel.to_string());
+                    let genesis = ChannelGenesis {
+                        port_id: port_id.clone(),
+                        channel_id: channel_id.clone(),
+                        channel: decode(&value, &text)?,
+                        next_sequence_send: None,
+                        next_sequence_recv: None,
+                        next_sequence_ack: None,
                     };
-                    match *kind {
-                        "commitments" => state.commitments.push(data(id)),
-                        "acks" => state.acknowledgements.push(data(id)),
-                        _ => {
-                            if value != [1] {
-                                return Err(invalid(format!("{text}: a receipt is the byte 1")));
-                            }
-                            state.receipts.push(id)
-                        }
+                    channels.insert((port_id, channel_id), genesis);
+                }
+                Path::SeqSend(SeqSendPath(port, channel)) => sequences.push((
+                    SequenceKind::Send,
+                    (port.to_string(), channel.to_string()),
+                    be_u64(&value, &text)?,
+                )),
+                Path::SeqRecv(SeqRecvPath(port, channel)) => sequences.push((
+                    SequenceKind::Recv,
+                    (port.to_string(), channel.to_string()),
+                    be_u64(&value, &text)?,
+                )),
+                Path::SeqAck(SeqAckPath(port, channel)) => {
+                    sequences.push((SequenceKind::Ack, (port.to_string(), channel.to_string()), be_u64(&value, &text)?))
+                }
+                Path::Commitment(p) => {
+                    state.commitments.push(packet_data(&p.port_id, &p.channel_id, &p.sequence, &value))
+                }
+                Path::Ack(p) => {
+                    state.acknowledgements.push(packet_data(&p.port_id, &p.channel_id, &p.sequence, &value))
+                }
+                Path::Receipt(p) => {
+                    if value != [1] {
+                        return Err(invalid(format!("{text}: a receipt is the byte 1")));
                     }
+                    state.receipts.push(PacketId {
+                        port_id: p.port_id.to_string(),
+                        channel_id: p.channel_id.to_string(),
+                        sequence: u64::from(p.sequence),
+                    });
                 }
                 _ => return Err(invalid(format!("unknown ibc key {text}"))),
             }
         }
-        for (id, height, kind, value) in processed {
-            let entry = consensus
-                .get_mut(&(id.clone(), height.clone()))
-                .ok_or_else(|| invalid(format!("{kind} of {id} at {height} without its consensus state")))?;
-            if kind == "processedTime" {
-                entry.processed_time = Some(be_u64(&value, "processedTime")?);
-            } else {
-                entry.processed_height =
-                    Some(String::from_utf8(value).map_err(|_| invalid("processedHeight: not UTF-8"))?);
-            }
+        for (id, height, time, at) in processed {
+            let entry = consensus.get_mut(&(id.clone(), height)).ok_or_else(|| {
+                invalid(format!("processed time/height of {id} at {height} without its consensus state"))
+            })?;
+            entry.processed_time = time.or(entry.processed_time);
+            entry.processed_height = at.or(entry.processed_height.take());
         }
-        for (id, client_state) in client_states {
-            clients.insert(
-                id.clone(),
-                ClientGenesis { client_id: id, client_state, consensus_states: Vec::new(), connection_ids: Vec::new() },
-            );
-        }
+        // BTreeMap order is height order, so each client's states come out sorted.
         for ((id, _), entry) in consensus {
             let client =
                 clients.get_mut(&id).ok_or_else(|| invalid(format!("consensus state of unknown client {id}")))?;
@@ -352,100 +383,104 @@ impl GenesisState {
             let client = clients.get_mut(&id).ok_or_else(|| invalid(format!("connections of unknown client {id}")))?;
             client.connection_ids = ids;
         }
-        for client in clients.values_mut() {
-            client.consensus_states.sort_by_key(|c| parse_height(&c.height).unwrap_or_default());
-        }
         for (kind, ids, sequence) in sequences {
             let channel = channels
                 .get_mut(&ids)
                 .ok_or_else(|| invalid(format!("sequence of unknown channel {}/{}", ids.0, ids.1)))?;
-            match kind {
-                "send" => channel.next_sequence_send = Some(sequence),
-                "recv" => channel.next_sequence_recv = Some(sequence),
-                _ => channel.next_sequence_ack = Some(sequence),
-            }
+            *kind.of(channel) = Some(sequence);
         }
         state.clients = clients.into_values().collect();
         state.channels = channels.into_values().collect();
         Ok(state)
     }
 
-    /// The substore entries this genesis stands for (params excluded), sorted, with the
-    /// consensus-height index the host keeps beside each consensus state.
+    /// The substore entries this genesis stands for (params excluded), sorted, written
+    /// with the host's own path types and its consensus-height index.
     pub(crate) fn entries(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
         let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        let mut put = |key: Vec<u8>, value: Vec<u8>| out.push((key, value));
+        let mut put = |key: String, value: Vec<u8>| out.push((key.into_bytes(), value));
         let c = &self.counters;
         for (key, n) in [
-            ("nextClientSequence", c.next_client_sequence),
-            ("nextConnectionSequence", c.next_connection_sequence),
-            ("nextChannelSequence", c.next_channel_sequence),
+            (NextClientSequencePath.to_string(), c.next_client_sequence),
+            (NextConnectionSequencePath.to_string(), c.next_connection_sequence),
+            (NextChannelSequencePath.to_string(), c.next_channel_sequence),
         ] {
             if n > 0 {
-                put(key.as_bytes().to_vec(), n.to_be_bytes().to_vec());
+                put(key, n.to_be_bytes().to_vec());
             }
         }
+        let mut index = Vec::new();
         for client in &self.clients {
-            let id = &client.client_id;
+            let id: ClientId = parse(&client.client_id, "client id")?;
             put(
-                format!("clients/{id}/clientState").into_bytes(),
+                ClientStatePath::new(id.clone()).to_string(),
                 any(TM_CLIENT_STATE, client.client_state.encode_to_vec()),
             );
             for state in &client.consensus_states {
                 let height = parse_height(&state.height)?;
-                let path = format!("clients/{id}/consensusStates/{}-{}", height.0, height.1);
-                put(path.clone().into_bytes(), any(TM_CONSENSUS_STATE, state.consensus_state.encode_to_vec()));
+                let (rev, h) = (height.revision_number(), height.revision_height());
+                let path = ClientConsensusStatePath::new(id.clone(), rev, h);
+                put(path.to_string(), any(TM_CONSENSUS_STATE, state.consensus_state.encode_to_vec()));
                 if let Some(time) = state.processed_time {
-                    put(format!("{path}/processedTime").into_bytes(), time.to_be_bytes().to_vec());
+                    put(ClientUpdateTimePath::new(id.clone(), rev, h).to_string(), time.to_be_bytes().to_vec());
                 }
-                if let Some(processed) = &state.processed_height {
-                    parse_height(processed)?;
-                    put(format!("{path}/processedHeight").into_bytes(), processed.clone().into_bytes());
+                if let Some(at) = &state.processed_height {
+                    parse_height(at)?;
+                    put(ClientUpdateHeightPath::new(id.clone(), rev, h).to_string(), at.clone().into_bytes());
                 }
-                for key in height_index(id, height) {
-                    put(key, vec![1]);
-                }
+                index.extend(height_index_keys(&id, &height));
             }
             if !client.connection_ids.is_empty() {
                 let paths = ClientPaths { paths: client.connection_ids.clone() };
-                put(format!("clients/{id}/connections").into_bytes(), paths.encode_to_vec());
+                put(ClientConnectionPath::new(id).to_string(), paths.encode_to_vec());
             }
         }
         for connection in &self.connections {
-            put(
-                format!("connections/{}", connection.connection_id).into_bytes(),
-                connection.connection.encode_to_vec(),
-            );
+            let id: ConnectionId = parse(&connection.connection_id, "connection id")?;
+            put(ConnectionPath::new(&id).to_string(), connection.connection.encode_to_vec());
         }
         for channel in &self.channels {
-            let ids = format!("ports/{}/channels/{}", channel.port_id, channel.channel_id);
-            put(format!("channelEnds/{ids}").into_bytes(), channel.channel.encode_to_vec());
-            for (kind, sequence) in [
-                ("nextSequenceSend", channel.next_sequence_send),
-                ("nextSequenceRecv", channel.next_sequence_recv),
-                ("nextSequenceAck", channel.next_sequence_ack),
+            let (port, id) = port_channel(&channel.port_id, &channel.channel_id)?;
+            put(ChannelEndPath::new(&port, &id).to_string(), channel.channel.encode_to_vec());
+            for (key, sequence) in [
+                (SeqSendPath::new(&port, &id).to_string(), channel.next_sequence_send),
+                (SeqRecvPath::new(&port, &id).to_string(), channel.next_sequence_recv),
+                (SeqAckPath::new(&port, &id).to_string(), channel.next_sequence_ack),
             ] {
                 if let Some(sequence) = sequence {
-                    put(format!("{kind}/{ids}").into_bytes(), sequence.to_be_bytes().to_vec());
+                    put(key, sequence.to_be_bytes().to_vec());
                 }
             }
         }
-        let packet = |kind: &str, p: &str, c: &str, n: u64| format!("{kind}/ports/{p}/channels/{c}/sequences/{n}");
-        for (kind, list) in [("commitments", &self.commitments), ("acks", &self.acknowledgements)] {
-            for entry in list {
-                let data = hex::decode(&entry.data).map_err(|e| invalid(format!("{kind} data: {e}")))?;
-                put(packet(kind, &entry.port_id, &entry.channel_id, entry.sequence).into_bytes(), data);
-            }
+        let data = |entry: &PacketData| -> Result<_, Error> {
+            let id = PacketId {
+                port_id: entry.port_id.clone(),
+                channel_id: entry.channel_id.clone(),
+                sequence: entry.sequence,
+            };
+            let value = hex::decode(&entry.data).map_err(|e| invalid(format!("packet data: {e}")))?;
+            Ok((packet(&id)?, value))
+        };
+        for entry in &self.commitments {
+            let ((port, channel, sequence), value) = data(entry)?;
+            put(CommitmentPath::new(&port, &channel, sequence).to_string(), value);
+        }
+        for entry in &self.acknowledgements {
+            let ((port, channel, sequence), value) = data(entry)?;
+            put(AckPath::new(&port, &channel, sequence).to_string(), value);
         }
         for receipt in &self.receipts {
-            put(packet("receipts", &receipt.port_id, &receipt.channel_id, receipt.sequence).into_bytes(), vec![1]);
+            let (port, channel, sequence) = packet(receipt)?;
+            put(ReceiptPath::new(&port, &channel, sequence).to_string(), vec![1]);
+        }
+        for entry in index {
+            out.push((entry, vec![1]));
         }
         for trace in &self.denom_traces {
-            put([DENOM_TRACE_PREFIX, trace.hash.as_bytes()].concat(), trace.trace.clone().into_bytes());
+            out.push((denom_trace_key(&trace.hash), trace.trace.clone().into_bytes()));
         }
         for host in &self.host_consensus_states {
-            let key = [HOST_CONSENSUS_PREFIX, &host.height.to_be_bytes()].concat();
-            put(key, any(TM_CONSENSUS_STATE, host.consensus_state.encode_to_vec()));
+            out.push((host_consensus_key(host.height), any(TM_CONSENSUS_STATE, host.consensus_state.encode_to_vec())));
         }
         out.sort();
         if out.windows(2).any(|w| w[0].0 == w[1].0) {

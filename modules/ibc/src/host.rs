@@ -107,11 +107,24 @@ enum Order {
     Descending,
 }
 
+const HEIGHTS_ASC: &str = "veritas/consensusHeightsAsc/";
+const HEIGHTS_DESC: &str = "veritas/consensusHeightsDesc/";
+
 fn height_index_prefix(client_id: &ClientId, order: Order) -> Vec<u8> {
     match order {
         Order::Ascending => consensus_height_index_prefix(client_id.as_str()),
-        Order::Descending => format!("veritas/consensusHeightsDesc/{client_id}/").into_bytes(),
+        Order::Descending => format!("{HEIGHTS_DESC}{client_id}/").into_bytes(),
     }
+}
+
+/// Both entries (ascending and descending) that index a consensus state at `height`.
+pub(crate) fn height_index_keys(client_id: &ClientId, height: &Height) -> [Vec<u8>; 2] {
+    [Order::Ascending, Order::Descending].map(|order| height_index_key(client_id, height, order))
+}
+
+/// Whether `key` is a consensus-height index entry (data derived from the states).
+pub(crate) fn is_height_index_key(key: &[u8]) -> bool {
+    key.starts_with(HEIGHTS_ASC.as_bytes()) || key.starts_with(HEIGHTS_DESC.as_bytes())
 }
 
 /// `prefix ‖ revision ‖ height`, big-endian (inverted for `Descending`), so key order is
@@ -131,7 +144,7 @@ fn height_index_key(client_id: &ClientId, height: &Height, order: Order) -> Vec<
 /// The ascending consensus-height index of `client_id` (for the ConsensusStates and
 /// ConsensusStateHeights queries, which page through it).
 pub(crate) fn consensus_height_index_prefix(client_id: &str) -> Vec<u8> {
-    format!("veritas/consensusHeightsAsc/{client_id}/").into_bytes()
+    format!("{HEIGHTS_ASC}{client_id}/").into_bytes()
 }
 
 /// `(revision, height)` of an ascending index entry's suffix.
@@ -305,16 +318,16 @@ impl ClientExecutionContext for IbcHost<'_, '_> {
         state: TmConsensusState,
     ) -> Result<(), HostError> {
         let height = path_height(&path)?;
-        for order in [Order::Ascending, Order::Descending] {
-            self.set_raw(height_index_key(&path.client_id, &height, order), vec![1])?;
+        for key in height_index_keys(&path.client_id, &height) {
+            self.set_raw(key, vec![1])?;
         }
         self.set(path, Protobuf::<Any>::encode_vec(state))
     }
 
     fn delete_consensus_state(&mut self, path: ClientConsensusStatePath) -> Result<(), HostError> {
         let height = path_height(&path)?;
-        for order in [Order::Ascending, Order::Descending] {
-            self.delete_raw(height_index_key(&path.client_id, &height, order))?;
+        for key in height_index_keys(&path.client_id, &height) {
+            self.delete_raw(key)?;
         }
         self.delete(path)
     }

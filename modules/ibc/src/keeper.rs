@@ -14,7 +14,7 @@ use crate::errors;
 
 /// Private: every read and write of the `ibc` substore goes through [`IbcKeeper`].
 const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
-const PARAMS_KEY: &[u8] = b"veritas/params";
+pub(crate) const PARAMS_KEY: &[u8] = b"veritas/params";
 pub(crate) const HOST_CONSENSUS_PREFIX: &[u8] = b"veritas/hostConsensusStates/";
 pub(crate) const DENOM_TRACE_PREFIX: &[u8] = b"veritas/denomTraces/";
 
