@@ -8,7 +8,7 @@ use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
     GetNodeInfoRequest, GetNodeInfoResponse, Module, VersionInfo,
 };
 use prost::Message;
-use veritas_framework::{decode_request, sdk, Error, QueryContext};
+use veritas_framework::{decode_request, sdk, Error};
 
 pub const NODE_CONFIG: &str = "/cosmos.base.node.v1beta1.Service/Config";
 pub const NODE_INFO: &str = "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo";
@@ -65,7 +65,7 @@ pub fn version_info(consensus_version: Option<&str>) -> VersionInfo {
 }
 
 /// Answers the node's own services.
-pub fn answer(_ctx: &QueryContext<'_>, facts: &NodeFacts, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+pub fn answer(facts: &NodeFacts, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     match path {
         NODE_CONFIG => {
             decode_request::<ConfigRequest>(data)?;

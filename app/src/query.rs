@@ -215,13 +215,12 @@ impl QueryService {
             return self.simulate(meta, version, &request.data);
         }
         if crate::node_services::answers(path) {
-            let view = self.storage.view(Some(version))?;
-            let ctx = QueryContext::new(meta.height_of(version), &meta.chain_id, &view);
+            // About the node itself: no state to read.
             let facts = crate::node_services::NodeFacts {
                 min_gas_prices: self.env.min_gas_prices.as_text().to_owned(),
                 consensus_version: self.consensus_version.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             };
-            let value = crate::node_services::answer(&ctx, &facts, path, &request.data)?;
+            let value = crate::node_services::answer(&facts, path, &request.data)?;
             return Ok(ResponseQuery { value: value.into(), height, ..Default::default() });
         }
         if path.starts_with('/') && self.env.modules.has_query(path) {

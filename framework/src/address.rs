@@ -7,6 +7,9 @@ use crate::{sdk, Error};
 /// The bech32 human-readable prefix of Veritas account addresses.
 pub const BECH32_PREFIX: &str = "veritas";
 
+/// Type URL of a secp256k1 public key in an `Any` (accounts and signer infos).
+pub const SECP256K1_PUBKEY_TYPE_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
+
 /// An account address (raw bytes; 20 for keys, 32 allowed for module-derived ones).
 ///
 /// Keeps its bech32 text too: addresses are shown in every event, and encoding them

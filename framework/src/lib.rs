@@ -23,7 +23,7 @@ mod module_set;
 pub mod pagination;
 pub mod panics;
 
-pub use address::{Address, BECH32_PREFIX};
+pub use address::{Address, BECH32_PREFIX, SECP256K1_PUBKEY_TYPE_URL};
 pub use coins::{parse_amount, validate_denom, Coin, Coins, ProtoCoin};
 pub use context::{
     BlockInfo, Context, ExecMode, KvStore, QueryContext, ReadOnlyKvStore, StoreKey, StoreRead, Timestamp,

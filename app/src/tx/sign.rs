@@ -11,8 +11,7 @@ use k256::ecdsa::{Signature, SigningKey};
 use prost::Message;
 use veritas_framework::{Address, Coins, Error};
 
-/// Type URL of a secp256k1 public key in a `SignerInfo`.
-pub const SECP256K1_PUBKEY_TYPE_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
+pub use veritas_framework::SECP256K1_PUBKEY_TYPE_URL;
 
 /// One signer of a transaction: its key and the account state it signs at.
 #[derive(Clone, Copy)]

@@ -22,5 +22,4 @@ pub use params::Params;
 
 /// Type URL of a BaseAccount packed in an `Any`.
 pub const BASE_ACCOUNT_TYPE_URL: &str = "/cosmos.auth.v1beta1.BaseAccount";
-/// Type URL of a secp256k1 public key packed in an `Any`.
-pub const SECP256K1_PUBKEY_TYPE_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
+pub use veritas_framework::SECP256K1_PUBKEY_TYPE_URL;

@@ -1,6 +1,6 @@
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{MsgMultiSend, MsgMultiSendResponse, MsgSend, MsgSendResponse};
 use prost::{Message, Name};
-use veritas_framework::{sdk, Address, Coin, Coins, Context, Error, Msg, MsgResponse};
+use veritas_framework::{sdk, Address, Coins, Context, Error, Msg, MsgResponse};
 
 use crate::{errors, events, BankKeeper};
 
@@ -13,10 +13,6 @@ pub(crate) enum BankMsg {
     MultiSend { input: (Address, Coins), outputs: Vec<(Address, Coins)> },
 }
 
-pub(crate) fn coins_from_proto(coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) -> Result<Coins, Error> {
-    Coins::new(coins.iter().map(|c| Coin::from_parts(&c.denom, &c.amount)).collect::<Result<_, _>>()?)
-}
-
 /// Decodes and checks a bank message without touching state.
 pub(crate) fn parse(msg: &Msg<'_>) -> Result<BankMsg, Error> {
     let bad = |e: prost::DecodeError| sdk::tx_decode(format!("cannot decode {}: {e}", msg.type_url));
@@ -25,7 +21,7 @@ pub(crate) fn parse(msg: &Msg<'_>) -> Result<BankMsg, Error> {
             let m = MsgSend::decode(msg.value).map_err(bad)?;
             let from = Address::from_bech32(&m.from_address).map_err(|e| e.context("from_address"))?;
             let to = Address::from_bech32(&m.to_address).map_err(|e| e.context("to_address"))?;
-            let amount = coins_from_proto(&m.amount)?;
+            let amount = Coins::from_proto(&m.amount)?;
             if amount.is_empty() {
                 return Err(sdk::invalid_coins("amount must not be empty"));
             }
@@ -44,7 +40,7 @@ pub(crate) fn parse(msg: &Msg<'_>) -> Result<BankMsg, Error> {
             }
             let parse_side = |address: &str, coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]| {
                 let address = Address::from_bech32(address)?;
-                let coins = coins_from_proto(coins)?;
+                let coins = Coins::from_proto(coins)?;
                 if coins.is_empty() {
                     return Err(sdk::invalid_coins(format!("empty amount for {address}")));
                 }

@@ -1,9 +1,10 @@
 use cosmos_sdk_proto::cosmos::bank::v1beta1::*;
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
-use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
 use veritas_framework::pagination::{self, Page};
-use veritas_framework::{decode_request, sdk, validate_denom, Address, Error, QueryContext, StoreRead};
+use veritas_framework::{
+    decode_request, sdk, validate_denom, Address, Coin, Error, ProtoCoin, QueryContext, StoreRead,
+};
 
 use crate::keeper::{
     balances_prefix, decode_amount, metadata_prefix, read_balance, read_metadata, read_supply, supply_prefix,
@@ -22,7 +23,7 @@ pub const PATHS: &[&str] =
     &[BALANCE, ALL_BALANCES, SPENDABLE_BALANCES, TOTAL_SUPPLY, SUPPLY_OF, DENOM_METADATA, DENOMS_METADATA, PARAMS];
 
 fn coin(denom: &str, amount: u128) -> ProtoCoin {
-    ProtoCoin { denom: denom.to_owned(), amount: amount.to_string() }
+    Coin::new(denom, amount).to_proto()
 }
 
 pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
