@@ -21,9 +21,12 @@ const REPORTED: &[&str] = &[
 ];
 
 fn main() {
-    let lock_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
+    // Read at run time: a build script compiled in one checkout may be reused for another
+    // (same target dir), and `env!` would point it at the first one's lock file.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let lock_path = format!("{manifest_dir}/../Cargo.lock");
     println!("cargo:rerun-if-changed={lock_path}");
-    let lock = std::fs::read_to_string(lock_path).unwrap_or_else(|e| panic!("cannot read {lock_path}: {e}"));
+    let lock = std::fs::read_to_string(&lock_path).unwrap_or_else(|e| panic!("cannot read {lock_path}: {e}"));
     let mut deps = Vec::new();
     for package in lock.split("[[package]]") {
         let field = |name: &str| {

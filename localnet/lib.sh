@@ -6,6 +6,23 @@ rpc_port() { echo $(($2 + 10 * $1 + 7)); }
 abci_port() { echo $(($2 + 10 * $1 + 8)); }
 grpc_port() { echo $(($2 + 10 * $1 + 9)); }
 
+# tune_cometbft CONFIG PEERS: the CometBFT settings every local network here shares (Veritas,
+# simd and the kvstore reference of bench/e2e.sh), so their numbers compare: loopback peers
+# (private addresses, several nodes on one IP), 1 s blocks, a 50,000-tx mempool for load
+# tests, the kv tx indexer clients search.
+tune_cometbft() {
+  local config="$1" peers="$2" expected
+  sed -i -e "s|^persistent_peers = .*|persistent_peers = \"$peers\"|" \
+    -e 's|^addr_book_strict = .*|addr_book_strict = false|' \
+    -e 's|^allow_duplicate_ip = .*|allow_duplicate_ip = true|' \
+    -e 's|^timeout_commit = .*|timeout_commit = "1s"|' \
+    -e 's|^size = 5000$|size = 50000|' \
+    -e 's|^indexer = .*|indexer = "kv"|' "$config"
+  for expected in 'addr_book_strict = false' 'allow_duplicate_ip = true' 'timeout_commit = "1s"' 'size = 50000' 'indexer = "kv"'; do
+    grep -qF "$expected" "$config" || { echo "lib.sh: could not set $expected in $config" >&2; return 1; }
+  done
+}
+
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # start_node DIR/node<i> RPC_PORT ABCI_PORT: start the app, wait for its ABCI port, start cometbft.

@@ -89,12 +89,7 @@ PY
   for i in $(seq 0 $((VALIDATORS - 1))); do
     [ "$i" -eq 0 ] || cp "$DIR/node0/cometbft/config/genesis.json" "$DIR/node$i/cometbft/config/genesis.json"
     others=$(printf '%s\n' "${peers[@]}" | { grep -v "^${peers[$i]}$" || true; } | paste -sd, -)
-    config="$DIR/node$i/cometbft/config/config.toml"
-    # Loopback peers: allow private addresses and several nodes on one IP.
-    sed -i -e "s|^persistent_peers = .*|persistent_peers = \"$others\"|" \
-      -e 's|^addr_book_strict = .*|addr_book_strict = false|' \
-      -e 's|^allow_duplicate_ip = .*|allow_duplicate_ip = true|' \
-      -e 's|^size = 5000$|size = 50000|' "$config"   # room for load tests in the mempool
+    tune_cometbft "$DIR/node$i/cometbft/config/config.toml" "$others"
   done
   printf 'CHAIN_ID=%s\nVALIDATORS=%s\nBASE_PORT=%s\n' "$CHAIN_ID" "$VALIDATORS" "$BASE_PORT" >"$DIR/localnet.env"
 else

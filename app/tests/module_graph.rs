@@ -40,7 +40,7 @@ fn framework_and_store_import_no_module_and_no_app() {
 fn only_the_composition_file_names_module_crates_in_the_app() {
     // The pipeline, node, ABCI, gRPC and CLI shell reach modules only through the
     // framework's traits and the ports in `tx::ports`; `modules.rs` wires them.
-    let allowed = ["modules.rs", "node_services.rs", "loadgen.rs"];
+    let allowed = ["modules.rs", "node_services.rs"];
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut offenders = Vec::new();
     let mut stack = vec![src];

@@ -113,6 +113,15 @@ impl Address {
     pub fn as_bech32(&self) -> &str {
         &self.bech32
     }
+
+    /// The same bytes under another chain's bech32 prefix (e.g. `cosmos` for a load
+    /// generator driving a Cosmos SDK chain).
+    pub fn to_bech32_with_prefix(&self, prefix: &str) -> Result<String, Error> {
+        let hrp = bech32::Hrp::parse(prefix)
+            .map_err(|e| sdk::invalid_address(format!("invalid bech32 prefix {prefix:?}: {e}")))?;
+        bech32::encode::<bech32::Bech32>(hrp, &self.bytes)
+            .map_err(|e| sdk::invalid_address(format!("cannot encode an address with prefix {prefix:?}: {e}")))
+    }
 }
 
 impl fmt::Display for Address {
@@ -133,6 +142,9 @@ mod tests {
         assert_eq!(Address::from_bech32(&text).unwrap(), addr);
         assert_eq!(Address::from_bech32(&text.to_uppercase()).unwrap().to_bech32(), text, "canonical lower case");
         let cosmos = bech32::encode::<bech32::Bech32>(bech32::Hrp::parse("cosmos").unwrap(), &[7u8; 20]).unwrap();
+        assert_eq!(addr.to_bech32_with_prefix("cosmos").unwrap(), cosmos);
+        assert_eq!(addr.to_bech32_with_prefix(BECH32_PREFIX).unwrap(), text);
+        assert!(addr.to_bech32_with_prefix("bad prefix").is_err());
         assert!(Address::from_bech32(&cosmos).unwrap_err().log().contains("prefix"));
         let mut broken = text.clone();
         broken.pop();

@@ -13,6 +13,15 @@ pub struct GasPrice {
     pub denom: String,
 }
 
+impl GasPrice {
+    /// The fee this price asks of `gas_limit` gas: `ceil(price × gas_limit)`, or `None`
+    /// when that overflows.
+    pub fn fee_for(&self, gas_limit: u64) -> Option<u128> {
+        let scale = 10u128.pow(self.decimals);
+        self.scaled_amount.checked_mul(u128::from(gas_limit)).map(|n| n.div_ceil(scale))
+    }
+}
+
 /// A list of gas prices; empty means no minimum.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GasPrices {
@@ -70,12 +79,7 @@ impl GasPrices {
         }
         let mut required = Vec::new();
         for price in &self.prices {
-            let scale = 10u128.pow(price.decimals);
-            let needed = price
-                .scaled_amount
-                .checked_mul(u128::from(gas_limit))
-                .map(|n| n.div_ceil(scale))
-                .ok_or_else(|| sdk::insufficient_fee("required fee overflows"))?;
+            let needed = price.fee_for(gas_limit).ok_or_else(|| sdk::insufficient_fee("required fee overflows"))?;
             if needed == 0 || fee.amount_of(&price.denom) >= needed {
                 return Ok(());
             }
@@ -115,5 +119,7 @@ mod tests {
         assert!(prices.check(&Coins::empty(), 1).is_err());
         prices.check(&Coins::parse("1uvrt").unwrap(), 1).unwrap();
         GasPrices::default().check(&Coins::empty(), 1_000_000).unwrap();
+        assert_eq!(prices.prices()[0].fee_for(3), Some(1));
+        assert_eq!(prices.prices()[0].fee_for(u64::MAX), Some(u128::from(u64::MAX).div_ceil(40)));
     }
 }
