@@ -1,4 +1,5 @@
-//! Serves the app to CometBFT over the ABCI socket with `tendermint-abci`.
+//! The app as CometBFT sees it: `tendermint-abci`'s [`Application`] trait, served by
+//! [`crate::abci_socket`].
 //!
 //! CometBFT opens four connections (consensus, mempool, info/query, snapshot); the
 //! server gives each its own thread and a clone of [`AbciApp`]. Block execution is

@@ -2,6 +2,7 @@
 //! composition and the `veritasd` command line (the binary is a thin `main`).
 
 pub mod abci;
+pub mod abci_socket;
 pub mod chain_meta;
 pub mod cli;
 pub mod client;

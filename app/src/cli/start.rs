@@ -81,8 +81,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     }
     let app = AbciApp::new(node, mempool, queries, proposals);
 
-    let server = tendermint_abci::ServerBuilder::default()
-        .bind(&config.abci_address, app)
+    let listener = std::net::TcpListener::bind(&config.abci_address)
         .map_err(|e| anyhow::anyhow!("cannot serve ABCI on {}: {e}", config.abci_address))?;
     tracing::info!(
         abci = %config.abci_address,
@@ -91,7 +90,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         last_version = ?storage.latest_version(),
         "veritasd started; waiting for CometBFT"
     );
-    server.listen().map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
+    crate::abci_socket::serve(listener, app).map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
 }
 
 fn open_storage(home: &Home, modules: &veritas_framework::ModuleSet, keep_recent: u64) -> anyhow::Result<Storage> {
