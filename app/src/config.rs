@@ -20,6 +20,11 @@ pub struct AppConfig {
     /// Queries (ABCI and gRPC) answered at once; others wait up to 30 s for a turn.
     #[serde(default = "crate::query::default_query_concurrency")]
     pub query_concurrency: usize,
+    /// Event attributes CometBFT's tx indexer indexes: `type` (all its attributes) or
+    /// `type.attribute`; `[]` indexes everything (the SDK's `index-events`). Default: what
+    /// clients search (see `event_index.rs`).
+    #[serde(default = "default_index_events")]
+    pub index_events: Vec<String>,
     pub log: LogConfig,
     pub pruning: PruningConfig,
     pub grpc: GrpcConfig,
@@ -62,6 +67,10 @@ fn enabled() -> bool {
     true
 }
 
+fn default_index_events() -> Vec<String> {
+    crate::event_index::EventIndex::default_entries(&crate::modules::module_set())
+}
+
 fn default_query_gas_limit() -> u64 {
     crate::query::DEFAULT_QUERY_GAS_LIMIT
 }
@@ -73,6 +82,7 @@ impl Default for AppConfig {
             minimum_gas_prices: String::new(),
             query_gas_limit: default_query_gas_limit(),
             query_concurrency: crate::query::default_query_concurrency(),
+            index_events: default_index_events(),
             log: LogConfig { format: LogFormat::Plain, level: "info".into() },
             // The Cosmos SDK's default window.
             pruning: PruningConfig { keep_recent: 362_880 },
@@ -94,7 +104,7 @@ impl AppConfig {
         let body = toml::to_string_pretty(self)?;
         let text = format!(
             "# Veritas application settings. CometBFT's settings are in ../cometbft/config/config.toml.\n\
-             # pruning.keep_recent = 0 keeps every state version.\n\n{body}"
+             # pruning.keep_recent = 0 keeps every state version. index_events = [] indexes every event attribute.\n\n{body}"
         );
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
     }
@@ -109,6 +119,7 @@ impl AppConfig {
             .with_context(|| format!("grpc.address {:?} is not host:port", self.grpc.address))?;
         anyhow::ensure!(self.query_gas_limit > 0, "query_gas_limit must be positive");
         anyhow::ensure!(self.query_concurrency > 0, "query_concurrency must be positive");
+        crate::event_index::EventIndex::parse(&self.index_events)?;
         veritas_framework::GasPrices::parse(&self.minimum_gas_prices)
             .map_err(|e| anyhow::anyhow!("minimum_gas_prices: {}", e.log()))?;
         Ok(())

@@ -7,6 +7,7 @@ pub mod chain_meta;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod event_index;
 pub mod fatal;
 pub mod genesis_doc;
 pub mod grpc;

@@ -72,7 +72,14 @@ pub fn tx_env_with(min_gas_prices: MinGasPrices, extra: Vec<Arc<dyn Module>>) ->
     modules.extend(extra);
     let modules = ModuleSet::new(modules).expect("the app's modules have distinct names and routes");
     let bank_keeper = Arc::new(bank.keeper().clone());
-    TxEnv { modules, accounts: Arc::new(auth), fees: bank_keeper.clone(), simulation: bank_keeper, min_gas_prices }
+    TxEnv {
+        modules,
+        accounts: Arc::new(auth),
+        fees: bank_keeper.clone(),
+        simulation: bank_keeper,
+        min_gas_prices,
+        signatures: Default::default(),
+    }
 }
 
 /// Adds `coins` to `address`'s balance in an `app_state` (bank's typed section), the

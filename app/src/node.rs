@@ -17,6 +17,7 @@ use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
 
 use crate::chain_meta::ChainMeta;
 use crate::fatal::fatal;
+use crate::event_index::EventIndex;
 use crate::mempool::Mempool;
 use crate::tx::{TxEnv, TxOutcome};
 
@@ -36,6 +37,8 @@ pub struct Node {
     genesis_app_hash: Option<Vec<u8>>,
     /// Gas the last finalized block's transactions used (reported at Commit).
     block_gas_used: u64,
+    /// app.toml `index_events`, applied to every result's events.
+    event_index: EventIndex,
 }
 
 impl Node {
@@ -51,7 +54,14 @@ impl Node {
             prepared: None,
             genesis_app_hash: None,
             block_gas_used: 0,
+            event_index: EventIndex::all(),
         }
+    }
+
+    /// Which event attributes CometBFT indexes (default: all).
+    pub fn with_event_index(mut self, event_index: EventIndex) -> Self {
+        self.event_index = event_index;
+        self
     }
 
     /// The mempool to reset after each commit.
@@ -152,7 +162,7 @@ impl Node {
         let mut block_events = Vec::new();
         run_hooks(&self.modules, &block, &mut state, &mut block_events, "begin block", |m, ctx| m.begin_block(ctx));
         let mut block_gas = BlockGasMeter::new(meta.max_gas);
-        let tx_results: Vec<ExecTxResult> = prepared_txs
+        let mut tx_results: Vec<ExecTxResult> = prepared_txs
             .into_iter()
             .map(|checked| {
                 if let Ok(tx) = &checked {
@@ -189,8 +199,13 @@ impl Node {
         );
         self.prepared = Some(prepared);
         self.block_gas_used = block_gas.used();
+        let mut block_events: Vec<_> = block_events.into_iter().map(Into::into).collect();
+        self.event_index.mark(&mut block_events);
+        for result in &mut tx_results {
+            self.event_index.mark(&mut result.events);
+        }
         ResponseFinalizeBlock {
-            events: block_events.into_iter().map(Into::into).collect(),
+            events: block_events,
             tx_results,
             validator_updates: Vec::new(),
             consensus_param_updates: None,

@@ -102,6 +102,13 @@ pub trait Module: Send + Sync {
     /// not depend on it.
     fn prepare_block(&self, _committed: &QueryContext<'_>, _msgs: &[&DecodedMsg]) {}
 
+    /// The events clients search for with `tx_search` (relayers' packet events, a proof
+    /// by id, a transfer by recipient): an event type (every attribute) or `type.attribute`.
+    /// Together they are app.toml's default `index_events`; nothing else is indexed.
+    fn indexed_events(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// gRPC method paths (`/pkg.Service/Method`) this module answers.
     fn query_paths(&self) -> &'static [&'static str] {
         &[]

@@ -49,7 +49,8 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         let _ = meta.set(stored);
     }
 
-    let listener_check = TcpListener::bind(&config.abci_address).map_err(|e| match e.kind() {
+    // Bound before anything else starts, so a second node on the same port fails clearly.
+    let listener = TcpListener::bind(&config.abci_address).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
             "ABCI address {} is already in use (is another veritasd running?); change abci_address in {}",
             config.abci_address,
@@ -57,10 +58,11 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         ),
         _ => anyhow::anyhow!("cannot listen on ABCI address {}: {e}", config.abci_address),
     })?;
-    drop(listener_check);
 
     let proposals = Arc::new(ProposalRules::new(storage.clone(), env.clone(), meta.clone()));
-    let node = Node::new(storage.clone(), env.clone(), meta.clone());
+    let event_index = crate::event_index::EventIndex::parse(&config.index_events)
+        .with_context(|| format!("invalid index_events in {}", home.app_toml().display()))?;
+    let node = Node::new(storage.clone(), env.clone(), meta.clone()).with_event_index(event_index);
     let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
     let limits = crate::query::QueryLimits {
         simulate_gas_cap: config.query_gas_limit,
@@ -81,8 +83,6 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     }
     let app = AbciApp::new(node, mempool, queries, proposals);
 
-    let listener = std::net::TcpListener::bind(&config.abci_address)
-        .map_err(|e| anyhow::anyhow!("cannot serve ABCI on {}: {e}", config.abci_address))?;
     tracing::info!(
         abci = %config.abci_address,
         home = %home.root().display(),

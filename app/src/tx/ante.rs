@@ -10,9 +10,8 @@ use prost::Message;
 use veritas_framework::{sdk, Address, Context, Error, Event, ExecMode};
 
 use super::env::TxEnv;
-use super::ports::AccountStore;
 use super::sign::SECP256K1_PUBKEY_TYPE_URL;
-use super::signature::{verify_secp256k1, PreverifiedSignatures, SignDocHasher};
+use super::signature::{PreverifiedSignatures, SignDocHasher};
 use super::stateless::CheckedTx;
 
 pub(crate) fn run(
@@ -70,7 +69,7 @@ pub(crate) fn run(
         let info = &tx.decoded.auth_info.signer_infos[index];
         check_signer(
             ctx,
-            accounts,
+            env,
             &doc,
             signer,
             info,
@@ -105,7 +104,7 @@ fn deduct_fee(ctx: &mut Context<'_>, env: &TxEnv, tx: &CheckedTx) -> Result<(), 
 #[allow(clippy::too_many_arguments)]
 fn check_signer(
     ctx: &mut Context<'_>,
-    accounts: &dyn AccountStore,
+    env: &TxEnv,
     doc: &SignDocHasher,
     signer: &Address,
     info: &SignerInfo,
@@ -113,6 +112,7 @@ fn check_signer(
     sig_gas: u64,
     preverified: &PreverifiedSignatures,
 ) -> Result<(), Error> {
+    let accounts = env.accounts.as_ref();
     let mut account =
         accounts.account(ctx, signer)?.ok_or_else(|| sdk::unknown_address(format!("account {signer} not found")))?;
     let direct = matches!(
@@ -141,10 +141,11 @@ fn check_signer(
     ctx.gas_meter().consume(sig_gas, "ante verify: secp256k1")?;
     if ctx.mode() != ExecMode::Simulate {
         let digest = doc.digest(account.account_number);
-        // A verdict reached in block preparation (valid, or the same error) or verified now.
+        // A verdict reached in block preparation (valid, or the same error), a signature
+        // this node verified before (CheckTx, then recheck), or verified now.
         let verdict = preverified
             .verdict(&pubkey, &digest, signature)
-            .unwrap_or_else(|| verify_secp256k1(&pubkey, &digest, signature));
+            .unwrap_or_else(|| env.signatures.verify(&pubkey, &digest, signature));
         verdict.map_err(|e| {
             sdk::unauthorized(format!(
                 "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({}): {}",

@@ -7,6 +7,7 @@ use veritas_framework::ModuleSet;
 
 use super::fees::MinGasPrices;
 use super::ports::{AccountStore, FeePayer, SimulationPolicy};
+use super::signature::VerifiedSignatures;
 
 /// Everything the transaction path needs besides state.
 pub struct TxEnv {
@@ -16,4 +17,6 @@ pub struct TxEnv {
     pub simulation: Arc<dyn SimulationPolicy>,
     /// Local policy, applied in CheckTx only.
     pub min_gas_prices: MinGasPrices,
+    /// Signatures this node already verified (CheckTx, recheck and block share them).
+    pub signatures: VerifiedSignatures,
 }

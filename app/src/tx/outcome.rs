@@ -55,6 +55,9 @@ impl TxOutcome {
     /// response there (MultiSend's, zkverify's) made stock CosmJS throw "Invalid string".
     pub fn into_check_tx(self) -> ResponseCheckTx {
         let r = self.into_exec_result();
+        // Lean, like the SDK's: CometBFT uses only the code and gas of a CheckTx answer (no
+        // client sees its events; its RPC returns code, log and codespace), and decoding the
+        // events of every CheckTx and recheck was a measurable share of its CPU under load.
         ResponseCheckTx {
             code: r.code,
             data: Default::default(),
@@ -62,7 +65,7 @@ impl TxOutcome {
             info: r.info,
             gas_wanted: r.gas_wanted,
             gas_used: r.gas_used,
-            events: r.events,
+            events: Vec::new(),
             codespace: r.codespace,
         }
     }
@@ -74,8 +77,16 @@ mod tests {
 
     #[test]
     fn check_tx_answers_carry_no_data_but_block_results_do() {
-        let outcome = TxOutcome { gas_wanted: 10, gas_used: 5, data: vec![1, 2, 3], ..Default::default() };
+        let outcome = TxOutcome {
+            gas_wanted: 10,
+            gas_used: 5,
+            data: vec![1, 2, 3],
+            events: vec![veritas_framework::Event::new("tx").attr("fee", "1uvrt")],
+            ..Default::default()
+        };
         assert!(outcome.clone().into_check_tx().data.is_empty());
+        assert!(outcome.clone().into_check_tx().events.is_empty());
+        assert_eq!(outcome.clone().into_exec_result().events.len(), 1);
         let check = outcome.clone().into_check_tx();
         assert_eq!((check.gas_wanted, check.gas_used, check.code), (10, 5, 0));
         assert_eq!(outcome.into_exec_result().data.as_ref(), &[1, 2, 3]);

@@ -153,7 +153,7 @@ fn preverify_ante(
             digest: doc.digest(account.account_number),
             signature: checked.decoded.signatures[index].clone(),
         };
-        let (fingerprint, verdict) = check.check();
+        let (fingerprint, verdict) = env.signatures.check(&check);
         ante_ok &= verdict.is_ok();
         verdicts.push((fingerprint, verdict));
         if !ante_ok {

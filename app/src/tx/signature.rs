@@ -1,9 +1,8 @@
 //! secp256k1 signature checks (SIGN_MODE_DIRECT), and a cache of signatures verified
 //! ahead of execution, in parallel.
 
-use std::collections::BTreeSet;
-
-use std::sync::OnceLock;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use secp256k1::{ecdsa, Message, PublicKey, Secp256k1, VerifyOnly};
 use sha2::{Digest, Sha256};
@@ -70,6 +69,74 @@ impl SignatureCheck {
     /// This check's fingerprint and verdict.
     pub fn check(&self) -> ([u8; 32], Result<(), Error>) {
         (self.fingerprint(), verify_secp256k1(&self.pubkey, &self.digest, &self.signature))
+    }
+}
+
+/// Signatures this node has already found valid, by fingerprint: CheckTx verifies a
+/// transaction's signatures once, and its recheck after every block and the block that
+/// carries it skip the work (secp256k1 was most of the app's CPU per transaction).
+///
+/// Only valid verdicts are kept, and a verdict is a pure function of the fingerprinted
+/// key, digest and signature, so results never depend on what is remembered. Bounded:
+/// two generations of at most [`Self::GENERATION`] entries; the older is dropped when
+/// the newer fills.
+#[derive(Debug, Default)]
+pub struct VerifiedSignatures {
+    generations: Mutex<[HashSet<[u8; 32]>; 2]>,
+}
+
+impl VerifiedSignatures {
+    /// Entries per generation (32 bytes each): about two blocks' worth at full load.
+    pub const GENERATION: usize = 100_000;
+
+    fn contains(&self, fingerprint: &[u8; 32]) -> bool {
+        let generations = self.generations.lock().unwrap_or_else(|p| p.into_inner());
+        generations.iter().any(|g| g.contains(fingerprint))
+    }
+
+    fn remember(&self, fingerprint: [u8; 32]) {
+        let mut generations = self.generations.lock().unwrap_or_else(|p| p.into_inner());
+        if generations[0].len() >= Self::GENERATION {
+            generations[1] = std::mem::take(&mut generations[0]);
+        }
+        generations[0].insert(fingerprint);
+    }
+
+    /// Verifies unless this exact signature was found valid before.
+    pub fn verify(&self, pubkey: &[u8], digest: &[u8; 32], signature: &[u8]) -> Result<(), Error> {
+        self.verify_fingerprinted(fingerprint(pubkey, digest, signature), pubkey, digest, signature)
+    }
+
+    /// [`SignatureCheck::check`], remembered.
+    pub fn check(&self, check: &SignatureCheck) -> ([u8; 32], Result<(), Error>) {
+        let fingerprint = check.fingerprint();
+        (fingerprint, self.verify_fingerprinted(fingerprint, &check.pubkey, &check.digest, &check.signature))
+    }
+
+    fn verify_fingerprinted(
+        &self,
+        fingerprint: [u8; 32],
+        pubkey: &[u8],
+        digest: &[u8; 32],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        if self.contains(&fingerprint) {
+            return Ok(());
+        }
+        let verdict = verify_secp256k1(pubkey, digest, signature);
+        if verdict.is_ok() {
+            self.remember(fingerprint);
+        }
+        verdict
+    }
+
+    /// How many signatures are remembered.
+    pub fn len(&self) -> usize {
+        self.generations.lock().unwrap_or_else(|p| p.into_inner()).iter().map(HashSet::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -218,6 +285,32 @@ mod tests {
         assert!(err.log().contains("low-S"), "{}", err.log());
         assert!(verify_secp256k1(&pubkey, &d(b"doc"), &[0u8; 10]).is_err());
         assert_eq!(verify_secp256k1(&[5u8; 33], &d(b"doc"), &sig.to_bytes()).unwrap_err().code(), 8);
+    }
+
+    #[test]
+    fn remembered_signatures_are_only_valid_ones_and_the_memory_is_bounded() {
+        let key = key();
+        let pubkey = key.verifying_key().to_sec1_bytes().to_vec();
+        let good: Signature = key.sign(b"a");
+        let good = good.normalize_s().unwrap_or(good).to_bytes().to_vec();
+        let memo = VerifiedSignatures::default();
+        memo.verify(&pubkey, &d(b"a"), &good).unwrap();
+        assert_eq!(memo.len(), 1);
+        memo.verify(&pubkey, &d(b"a"), &good).unwrap();
+        assert_eq!(memo.len(), 1, "a hit adds nothing");
+        // A bad signature is refused every time with verification's own error, and never kept.
+        for _ in 0..2 {
+            assert_eq!(memo.verify(&pubkey, &d(b"b"), &good), verify_secp256k1(&pubkey, &d(b"b"), &good));
+        }
+        assert_eq!(memo.len(), 1);
+
+        let memo = VerifiedSignatures::default();
+        for i in 0..(2 * VerifiedSignatures::GENERATION + 10) {
+            memo.remember(Sha256::digest(i.to_le_bytes()).into());
+        }
+        assert!(memo.len() <= 2 * VerifiedSignatures::GENERATION, "{}", memo.len());
+        assert!(memo.contains(&Sha256::digest((2 * VerifiedSignatures::GENERATION + 9).to_le_bytes()).into()));
+        assert!(!memo.contains(&Sha256::digest(0usize.to_le_bytes()).into()), "the oldest are forgotten");
     }
 
     #[test]

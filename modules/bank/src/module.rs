@@ -27,6 +27,10 @@ impl BankModule {
 }
 
 impl Module for BankModule {
+    fn indexed_events(&self) -> &'static [&'static str] {
+        crate::events::INDEXED
+    }
+
     fn cli(&self) -> Option<&dyn veritas_framework::cli::ModuleCli> {
         Some(&crate::BankCli)
     }

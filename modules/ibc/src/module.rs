@@ -24,6 +24,10 @@ impl IbcModule {
 }
 
 impl Module for IbcModule {
+    fn indexed_events(&self) -> &'static [&'static str] {
+        crate::events::INDEXED
+    }
+
     fn name(&self) -> &'static str {
         crate::NAME
     }

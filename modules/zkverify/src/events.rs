@@ -1,5 +1,8 @@
-//! The module's events (indexed, so `tx_search` finds a proof by id).
+//! The module's events (indexed, so `tx_search` finds a key or a proof by id).
 use veritas_framework::Event;
+
+/// Both event types, every attribute.
+pub const INDEXED: &[&str] = &["register_verifying_key", "proof_verified"];
 
 pub fn register_verifying_key(vk_id: &str, creator: &str, public_inputs: usize) -> Event {
     Event::new("register_verifying_key")

@@ -24,6 +24,10 @@ impl ZkVerifyModule {
 }
 
 impl Module for ZkVerifyModule {
+    fn indexed_events(&self) -> &'static [&'static str] {
+        crate::events::INDEXED
+    }
+
     fn name(&self) -> &'static str {
         crate::NAME
     }

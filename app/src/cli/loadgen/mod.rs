@@ -73,6 +73,10 @@ pub struct LoadgenArgs {
     /// gRPC endpoint for --probe-queries (e.g. http://127.0.0.1:9090).
     #[arg(long, requires = "probe_queries")]
     grpc: Option<String>,
+    /// Write this file once every accepted transaction is in a block, before the result
+    /// codes are fetched (bench/e2e.sh samples CPU time then).
+    #[arg(long)]
+    load_done_file: Option<std::path::PathBuf>,
     /// Give up waiting for commits after this many seconds.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
@@ -107,8 +111,14 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
     let in_flight = args.in_flight.clamp(1, args.accounts);
     let sent = submit::broadcast_all(&args.node, workload.txs, in_flight, args.rate)?;
     let submit_secs = started.elapsed().as_secs_f64();
-    let commits = submit::follow_commits(&client, &args.node[0], start_height, &sent.accepted, args.timeout)?;
-    let queries = probe.map(probe::Probe::finish);
+    let mut queries = None;
+    let commits = submit::follow_commits(&client, &args.node[0], start_height, &sent.accepted, args.timeout, || {
+        queries = probe.map(probe::Probe::finish);
+        if let Some(path) = &args.load_done_file {
+            // Best effort: a watcher that misses it only measures a little longer.
+            let _ = std::fs::write(path, "done\n");
+        }
+    })?;
 
     let committed: u64 = commits.by_code.values().sum();
     let commit_secs = commits.last_commit.map_or(1e-9, |at| at.duration_since(started).as_secs_f64().max(1e-9));
