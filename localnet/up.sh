@@ -2,11 +2,12 @@
 # Starts a local Veritas chain in the background: veritasd + cometbft per validator.
 #
 #   localnet/up.sh [--validators N] [--chain-id ID] [--dir DIR] [--base-port P] [--minimum-gas-prices G]
-#                  [--consensus-min-gas-prices C]
+#                  [--consensus-min-gas-prices C] [--max-gas M]
 #
 # Defaults: 4 validators, chain id veritas-local-1, DIR localnet/.data/<chain-id>, P 26650,
 # G empty (app.toml's minimum_gas_prices of every node, e.g. 0.0025uvrt), C 0.001uvrt (the
-# genesis auth param min_gas_prices: every tx in a block pays at least this; "" for none).
+# genesis auth param min_gas_prices: every tx in a block pays at least this; "" for none), M the
+# genesis block.max_gas (default: veritasd init's, 200,000,000).
 # Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI), P+10i+9 (gRPC);
 # with the default P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
 # and imported into node0's test keyring. Logs and pids live under DIR/node<i>/.
@@ -24,6 +25,7 @@ BASE_PORT=26650
 MIN_GAS_PRICES=""
 # The chain's consensus minimum (genesis auth param min_gas_prices): every tx in a block pays it.
 CONSENSUS_MIN_GAS_PRICES="0.001uvrt"
+MAX_GAS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --validators) VALIDATORS="$2"; shift 2 ;;
@@ -32,12 +34,14 @@ while [ $# -gt 0 ]; do
     --base-port) BASE_PORT="$2"; shift 2 ;;
     --minimum-gas-prices) MIN_GAS_PRICES="$2"; shift 2 ;;
     --consensus-min-gas-prices) CONSENSUS_MIN_GAS_PRICES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --max-gas) MAX_GAS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "up.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 case "$MIN_GAS_PRICES" in *[!0-9a-zA-Z./,:_-]*) echo "up.sh: --minimum-gas-prices looks like 0.0025uvrt" >&2; exit 2 ;; esac
 case "$VALIDATORS" in ''|*[!0-9]*|0) echo "up.sh: --validators must be a positive number" >&2; exit 2 ;; esac
+case "$MAX_GAS" in *[!0-9]*) echo "up.sh: --max-gas must be a positive number" >&2; exit 2 ;; esac
 DIR="${DIR:-$ROOT/localnet/.data/$CHAIN_ID}"
 mkdir -p "$DIR"; DIR="$(cd "$DIR" && pwd)"
 command -v python3 >/dev/null || { echo "up.sh: python3 is needed to read localnet/accounts.json" >&2; exit 1; }
@@ -74,11 +78,13 @@ PY
     echo "$mnemonic" | "$VERITASD" keys add "$name" --recover --keyring-backend test --home "$DIR/node0" >/dev/null
   done <"$DIR/accounts.tsv"
   rm -f "$DIR/accounts.tsv"
-  python3 - "$DIR/node0/cometbft/config/genesis.json" "$CONSENSUS_MIN_GAS_PRICES" <<'PY'
+  python3 - "$DIR/node0/cometbft/config/genesis.json" "$CONSENSUS_MIN_GAS_PRICES" "$MAX_GAS" <<'PY'
 import json, sys
-path, prices = sys.argv[1], sys.argv[2]
+path, prices, max_gas = sys.argv[1], sys.argv[2], sys.argv[3]
 genesis = json.load(open(path))
 genesis["app_state"]["auth"]["params"]["min_gas_prices"] = prices
+if max_gas:
+    genesis["consensus_params"]["block"]["max_gas"] = max_gas
 json.dump(genesis, open(path, "w"), indent=2)
 PY
   "$VERITASD" genesis validate --home "$DIR/node0" >/dev/null

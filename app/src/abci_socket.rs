@@ -94,6 +94,29 @@ fn read_length(reader: &mut impl BufRead) -> io::Result<Option<u64>> {
     Err(invalid("a length prefix longer than 10 bytes".into()))
 }
 
+/// A minimal client: sends `request` and a Flush on `stream` as CometBFT does for a
+/// synchronous call, and returns the answer (used to time queries on the app's own socket).
+pub fn call(stream: &mut BufReader<TcpStream>, request: request::Value) -> io::Result<response::Value> {
+    let mut bytes = Request { value: Some(request) }.encode_length_delimited_to_vec();
+    bytes.extend(Request { value: Some(request::Value::Flush(Default::default())) }.encode_length_delimited_to_vec());
+    stream.get_mut().write_all(&bytes)?;
+    let mut read = || -> io::Result<response::Value> {
+        let length = read_length(stream)?.ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+        if length > MAX_MESSAGE_BYTES {
+            return Err(invalid(format!("an answer of {length} bytes is over the limit")));
+        }
+        let mut frame = vec![0; length as usize];
+        stream.read_exact(&mut frame)?;
+        let response = Response::decode(frame.as_slice()).map_err(|e| invalid(format!("undecodable answer: {e}")))?;
+        response.value.ok_or_else(|| invalid("an answer without a value".into()))
+    };
+    let answer = read()?;
+    match read()? {
+        response::Value::Flush(_) => Ok(answer),
+        other => Err(invalid(format!("expected the Flush answer, got {other:?}"))),
+    }
+}
+
 fn dispatch<A: Application>(app: &A, value: request::Value) -> response::Value {
     use request::Value as Req;
     use response::Value as Resp;
@@ -160,6 +183,15 @@ mod tests {
         assert!(matches!(&answers[0], Some(response::Value::Echo(e)) if e.message == "a"), "{answers:?}");
         assert!(matches!(&answers[1], Some(response::Value::Echo(e)) if e.message == "b"), "{answers:?}");
         assert!(matches!(&answers[2], Some(response::Value::Flush(_))), "{answers:?}");
+    }
+
+    #[test]
+    fn the_client_call_returns_the_answer_before_the_flush() {
+        let mut stream = BufReader::new(TcpStream::connect(server()).unwrap());
+        for message in ["one", "two"] {
+            let answer = call(&mut stream, request::Value::Echo(RequestEcho { message: message.into() })).unwrap();
+            assert!(matches!(answer, response::Value::Echo(e) if e.message == message));
+        }
     }
 
     #[test]

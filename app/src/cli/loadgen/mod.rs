@@ -73,6 +73,10 @@ pub struct LoadgenArgs {
     /// gRPC endpoint for --probe-queries (e.g. http://127.0.0.1:9090).
     #[arg(long, requires = "probe_queries")]
     grpc: Option<String>,
+    /// The app's ABCI address for --probe-queries (e.g. 127.0.0.1:26658): also time the
+    /// query straight on the app's socket, without CometBFT's RPC.
+    #[arg(long, requires = "probe_queries")]
+    abci: Option<String>,
     /// Write this file once every accepted transaction is in a block, before the result
     /// codes are fetched (bench/e2e.sh samples CPU time then).
     #[arg(long)]
@@ -104,7 +108,10 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
 
     let start_height = client.status()?.sync_info.latest_block_height.value();
     let probe = match (&workload.probe_address, args.probe_queries) {
-        (Some(address), true) => Some(probe::start(&args.node[0], args.grpc.as_deref(), address, &args.denom)?),
+        (Some(address), true) => {
+            let targets = probe::Targets { grpc: args.grpc.as_deref(), abci: args.abci.as_deref() };
+            Some(probe::start(&args.node[0], targets, address, &args.denom)?)
+        }
         _ => None,
     };
     let started = Instant::now();

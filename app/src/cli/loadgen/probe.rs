@@ -1,13 +1,16 @@
-//! Query latency under load: a thread asks for one account's bank balance over and over,
-//! over CometBFT's `abci_query` (what CosmJS and the CLI use) and over gRPC, while the load
-//! runs, and reports p50/p99 of each.
+//! Query latency under load: a thread asks for one account's bank balance over and over
+//! while the load runs — over CometBFT's `abci_query` (what CosmJS and the CLI use), over
+//! gRPC, and straight on the app's ABCI socket (the app's own share, without CometBFT's
+//! RPC) — and reports p50/p99 of each.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+use tendermint_proto::v0_38::abci::{request, response, RequestQuery};
 use prost::Message;
 use serde_json::{json, Value};
 use tendermint_rpc::{Client as _, HttpClient};
@@ -24,8 +27,25 @@ pub(super) struct Probe {
     thread: JoinHandle<Value>,
 }
 
-pub(super) fn start(node: &str, grpc: Option<&str>, address: &str, denom: &str) -> anyhow::Result<Probe> {
+/// Where to send the probes besides CometBFT's RPC.
+pub(super) struct Targets<'a> {
+    pub grpc: Option<&'a str>,
+    /// The app's ABCI address (`host:port`).
+    pub abci: Option<&'a str>,
+}
+
+pub(super) fn start(node: &str, targets: Targets<'_>, address: &str, denom: &str) -> anyhow::Result<Probe> {
     let rpc = HttpClient::new(node)?;
+    let mut abci = match targets.abci {
+        Some(at) => {
+            let at = at.trim_start_matches("tcp://");
+            let stream = std::net::TcpStream::connect(at).with_context(|| format!("cannot reach the app's ABCI socket at {at}"))?;
+            stream.set_nodelay(true)?;
+            Some(std::io::BufReader::new(stream))
+        }
+        None => None,
+    };
+    let grpc = targets.grpc;
     let request = QueryBalanceRequest { address: address.to_owned(), denom: denom.to_owned() };
     let grpc = grpc.map(str::to_owned);
     let stop = Arc::new(AtomicBool::new(false));
@@ -37,20 +57,29 @@ pub(super) fn start(node: &str, grpc: Option<&str>, address: &str, denom: &str) 
                 Some(url) => Some(tonic::transport::Channel::from_shared(url.clone())?.connect().await?),
                 None => None,
             };
-            let (mut abci, mut over_grpc) = (Samples::default(), Samples::default());
+            let (mut over_rpc, mut over_grpc, mut over_socket) = (Samples::default(), Samples::default(), Samples::default());
             while !stopped.load(Ordering::Relaxed) {
                 let at = Instant::now();
                 let answer = rpc.abci_query(Some(BALANCE_PATH.into()), request.encode_to_vec(), None, false).await;
-                abci.add(at, answer.is_ok_and(|r| r.code.is_ok()));
+                over_rpc.add(at, answer.is_ok_and(|r| r.code.is_ok()));
+                if let Some(stream) = &mut abci {
+                    let query = RequestQuery { data: request.encode_to_vec().into(), path: BALANCE_PATH.into(), height: 0, prove: false };
+                    let at = Instant::now();
+                    let answer = crate::abci_socket::call(stream, request::Value::Query(query));
+                    over_socket.add(at, matches!(answer, Ok(response::Value::Query(r)) if r.code == 0));
+                }
                 if let Some(channel) = &channel {
                     let at = Instant::now();
                     over_grpc.add(at, grpc_balance(channel.clone(), request.clone()).await.is_ok());
                 }
                 tokio::time::sleep(INTERVAL).await;
             }
-            let mut report = json!({ "abci_query": abci.report() });
+            let mut report = json!({ "abci_query": over_rpc.report() });
             if channel.is_some() {
                 report["grpc"] = over_grpc.report();
+            }
+            if abci.is_some() {
+                report["abci_socket"] = over_socket.report();
             }
             Ok::<_, anyhow::Error>(report)
         })
