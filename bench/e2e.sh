@@ -5,9 +5,11 @@
 # --txs bank sends from --accounts accounts, one in flight per account, spread over the nodes).
 #
 #   bench/e2e.sh [--txs N] [--validators 1|4|1,4] [--chains veritas,simd,kvstore]
-#                [--accounts A] [--out FILE] [--keep]
+#                [--accounts A] [--base-port P] [--out FILE] [--keep]
 #
-# Defaults: 20,000 txs, validators 1,4, all three chains, 400 accounts. Prints one table:
+# Defaults: 20,000 txs, validators 1,4, all three chains, 400 accounts, P 31000 (run k uses
+# ports P+100k to P+100k+39; keep them below 32768, where the kernel's ephemeral ports
+# begin). Prints one table:
 # committed tx/s, p50/p99 inclusion latency, CPU seconds per 1,000 committed txs of the app
 # and of cometbft (simd runs both in one process; kvstore runs inside cometbft), Balance query
 # p50/p99 during the load over CometBFT's abci_query, over gRPC and (Veritas) straight on the
@@ -24,6 +26,7 @@ TXS=20000
 VALIDATOR_COUNTS="1,4"
 CHAINS="veritas,simd,kvstore"
 ACCOUNTS=400
+BASE_PORT=31000
 OUT=""
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -32,14 +35,15 @@ while [ $# -gt 0 ]; do
     --validators) VALIDATOR_COUNTS="$2"; shift 2 ;;
     --chains) CHAINS="$2"; shift 2 ;;
     --accounts) ACCOUNTS="$2"; shift 2 ;;
+    --base-port) BASE_PORT="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "e2e.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-for n in "$TXS" "$ACCOUNTS" ${VALIDATOR_COUNTS//,/ }; do
-  case "$n" in ''|*[!0-9]*|0) echo "e2e.sh: --txs, --accounts and --validators take positive numbers" >&2; exit 2 ;; esac
+for n in "$TXS" "$ACCOUNTS" "$BASE_PORT" ${VALIDATOR_COUNTS//,/ }; do
+  case "$n" in ''|*[!0-9]*|0) echo "e2e.sh: --txs, --accounts, --base-port and --validators take positive numbers" >&2; exit 2 ;; esac
 done
 for chain in ${CHAINS//,/ }; do
   case "$chain" in veritas|simd|kvstore) ;; *) echo "e2e.sh: unknown chain $chain (veritas, simd, kvstore)" >&2; exit 2 ;; esac
@@ -95,7 +99,7 @@ for validators in ${VALIDATOR_COUNTS//,/ }; do
   for chain in ${CHAINS//,/ }; do
     run=$((run + 1))
     dir="$WORK/$chain-$validators"
-    port=$((41000 + 100 * run))
+    port=$((BASE_PORT + 100 * run))
     echo "== $chain, $validators validator(s): starting" >&2
     CURRENT="$chain:$dir"
     app_pids=()

@@ -14,7 +14,8 @@ use veritas_framework::ModuleSet;
 
 /// What the transaction pipeline emits and clients search by: the message type, its sender
 /// and module (CosmJS/explorers), an account's sequence and the fee payer.
-pub const PIPELINE_INDEXED: &[&str] = &["message.action", "message.sender", "message.module", "tx.acc_seq", "tx.fee_payer"];
+pub const PIPELINE_INDEXED: &[&str] =
+    &["message.action", "message.sender", "message.module", "tx.acc_seq", "tx.fee_payer"];
 
 /// An `index_events` list, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,8 @@ impl EventIndex {
         }
         let mut index = Self { all: false, types: BTreeSet::new(), attributes: BTreeSet::new() };
         for entry in entries {
-            let valid = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-/".contains(c));
+            let valid =
+                |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-/".contains(c));
             match entry.split_once('.') {
                 Some((kind, key)) if valid(kind) && valid(key) => {
                     index.attributes.insert((kind.to_owned(), key.to_owned()));
@@ -69,7 +71,8 @@ impl EventIndex {
         for event in events {
             let whole_type = self.all || self.types.contains(&event.r#type);
             for attribute in &mut event.attributes {
-                attribute.index = whole_type || self.attributes.contains(&(event.r#type.clone(), attribute.key.clone()));
+                attribute.index =
+                    whole_type || self.attributes.contains(&(event.r#type.clone(), attribute.key.clone()));
             }
         }
     }

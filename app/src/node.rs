@@ -16,8 +16,8 @@ use veritas_framework::{
 use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
 
 use crate::chain_meta::ChainMeta;
-use crate::fatal::fatal;
 use crate::event_index::EventIndex;
+use crate::fatal::fatal;
 use crate::mempool::Mempool;
 use crate::tx::{TxEnv, TxOutcome};
 

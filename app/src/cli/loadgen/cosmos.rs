@@ -63,7 +63,8 @@ fn load_key(seed: &str, index: usize) -> SigningKey {
 
 /// `0.02` (in `denom`) or `0.0025stake`.
 fn parse_gas_price(text: &str, denom: &str) -> anyhow::Result<veritas_framework::GasPrice> {
-    let with_denom = if text.chars().all(|c| c.is_ascii_digit() || c == '.') { format!("{text}{denom}") } else { text.to_owned() };
+    let with_denom =
+        if text.chars().all(|c| c.is_ascii_digit() || c == '.') { format!("{text}{denom}") } else { text.to_owned() };
     let prices = GasPrices::parse(&with_denom).map_err(|e| anyhow::anyhow!("--gas-price: {}", e.log()))?;
     match prices.prices() {
         [one] => Ok(one.clone()),
@@ -141,11 +142,22 @@ impl Fault {
 }
 
 /// Funds (or tops up) the load accounts with one MultiSend and waits for its block.
-fn fund(chain: &Chain, client: &Client, funder_key: &SigningKey, funder: &BaseAccount, keys: &[SigningKey]) -> anyhow::Result<()> {
-    let outputs =
-        keys.iter().map(|k| Ok(Output { address: chain.address(k)?, coins: chain.coins(FUNDS_PER_ACCOUNT) })).collect::<anyhow::Result<Vec<_>>>()?;
+fn fund(
+    chain: &Chain,
+    client: &Client,
+    funder_key: &SigningKey,
+    funder: &BaseAccount,
+    keys: &[SigningKey],
+) -> anyhow::Result<()> {
+    let outputs = keys
+        .iter()
+        .map(|k| Ok(Output { address: chain.address(k)?, coins: chain.coins(FUNDS_PER_ACCOUNT) }))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let multi = MsgMultiSend {
-        inputs: vec![Input { address: funder.address.clone(), coins: chain.coins(FUNDS_PER_ACCOUNT * keys.len() as u128) }],
+        inputs: vec![Input {
+            address: funder.address.clone(),
+            coins: chain.coins(FUNDS_PER_ACCOUNT * keys.len() as u128),
+        }],
         outputs,
     };
     let any = Any { type_url: MsgMultiSend::type_url(), value: multi.encode_to_vec() };

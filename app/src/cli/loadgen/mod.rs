@@ -100,11 +100,7 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
         bail!("--accounts must be positive");
     }
     let client = Client::new(&args.node[0])?;
-    let workload = if args.kvstore {
-        kvstore::workload(&args)?
-    } else {
-        cosmos::workload(&args, &client)?
-    };
+    let workload = if args.kvstore { kvstore::workload(&args)? } else { cosmos::workload(&args, &client)? };
 
     let start_height = client.status()?.sync_info.latest_block_height.value();
     let probe = match (&workload.probe_address, args.probe_queries) {

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
-use tendermint_proto::v0_38::abci::{request, response, RequestQuery};
 use prost::Message;
 use serde_json::{json, Value};
+use tendermint_proto::v0_38::abci::{request, response, RequestQuery};
 use tendermint_rpc::{Client as _, HttpClient};
 
 use super::submit::quantile;
@@ -39,51 +39,58 @@ pub(super) fn start(node: &str, targets: Targets<'_>, address: &str, denom: &str
     let mut abci = match targets.abci {
         Some(at) => {
             let at = at.trim_start_matches("tcp://");
-            let stream = std::net::TcpStream::connect(at).with_context(|| format!("cannot reach the app's ABCI socket at {at}"))?;
+            let stream = std::net::TcpStream::connect(at)
+                .with_context(|| format!("cannot reach the app's ABCI socket at {at}"))?;
             stream.set_nodelay(true)?;
             Some(std::io::BufReader::new(stream))
         }
         None => None,
     };
-    let grpc = targets.grpc;
+    let grpc = targets.grpc.map(str::to_owned);
     let request = QueryBalanceRequest { address: address.to_owned(), denom: denom.to_owned() };
-    let grpc = grpc.map(str::to_owned);
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let thread = std::thread::spawn(move || {
-        runtime.block_on(async move {
-            let channel = match &grpc {
-                Some(url) => Some(tonic::transport::Channel::from_shared(url.clone())?.connect().await?),
-                None => None,
-            };
-            let (mut over_rpc, mut over_grpc, mut over_socket) = (Samples::default(), Samples::default(), Samples::default());
-            while !stopped.load(Ordering::Relaxed) {
-                let at = Instant::now();
-                let answer = rpc.abci_query(Some(BALANCE_PATH.into()), request.encode_to_vec(), None, false).await;
-                over_rpc.add(at, answer.is_ok_and(|r| r.code.is_ok()));
-                if let Some(stream) = &mut abci {
-                    let query = RequestQuery { data: request.encode_to_vec().into(), path: BALANCE_PATH.into(), height: 0, prove: false };
+        runtime
+            .block_on(async move {
+                let channel = match &grpc {
+                    Some(url) => Some(tonic::transport::Channel::from_shared(url.clone())?.connect().await?),
+                    None => None,
+                };
+                let (mut over_rpc, mut over_grpc, mut over_socket) =
+                    (Samples::default(), Samples::default(), Samples::default());
+                while !stopped.load(Ordering::Relaxed) {
                     let at = Instant::now();
-                    let answer = crate::abci_socket::call(stream, request::Value::Query(query));
-                    over_socket.add(at, matches!(answer, Ok(response::Value::Query(r)) if r.code == 0));
+                    let answer = rpc.abci_query(Some(BALANCE_PATH.into()), request.encode_to_vec(), None, false).await;
+                    over_rpc.add(at, answer.is_ok_and(|r| r.code.is_ok()));
+                    if let Some(stream) = &mut abci {
+                        let query = RequestQuery {
+                            data: request.encode_to_vec().into(),
+                            path: BALANCE_PATH.into(),
+                            height: 0,
+                            prove: false,
+                        };
+                        let at = Instant::now();
+                        let answer = crate::abci_socket::call(stream, request::Value::Query(query));
+                        over_socket.add(at, matches!(answer, Ok(response::Value::Query(r)) if r.code == 0));
+                    }
+                    if let Some(channel) = &channel {
+                        let at = Instant::now();
+                        over_grpc.add(at, grpc_balance(channel.clone(), request.clone()).await.is_ok());
+                    }
+                    tokio::time::sleep(INTERVAL).await;
                 }
-                if let Some(channel) = &channel {
-                    let at = Instant::now();
-                    over_grpc.add(at, grpc_balance(channel.clone(), request.clone()).await.is_ok());
+                let mut report = json!({ "abci_query": over_rpc.report() });
+                if channel.is_some() {
+                    report["grpc"] = over_grpc.report();
                 }
-                tokio::time::sleep(INTERVAL).await;
-            }
-            let mut report = json!({ "abci_query": over_rpc.report() });
-            if channel.is_some() {
-                report["grpc"] = over_grpc.report();
-            }
-            if abci.is_some() {
-                report["abci_socket"] = over_socket.report();
-            }
-            Ok::<_, anyhow::Error>(report)
-        })
-        .unwrap_or_else(|e| json!({ "error": e.to_string() }))
+                if abci.is_some() {
+                    report["abci_socket"] = over_socket.report();
+                }
+                Ok::<_, anyhow::Error>(report)
+            })
+            .unwrap_or_else(|e| json!({ "error": e.to_string() }))
     });
     Ok(Probe { stop, thread })
 }

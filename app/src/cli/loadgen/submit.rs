@@ -71,8 +71,11 @@ impl Sent {
             Some(Ok((_, _, Ok(response)))) => format!("{}/{}", response.codespace, response.code.value()),
             Some(Ok((_, _, Err(e)))) => {
                 let text = e.detail().to_string();
-                let reason =
-                    if text.contains("mempool is full") { "mempool is full".to_owned() } else { text.chars().take(80).collect() };
+                let reason = if text.contains("mempool is full") {
+                    "mempool is full".to_owned()
+                } else {
+                    text.chars().take(80).collect()
+                };
                 format!("rpc error: {reason}")
             }
             Some(Err(e)) => format!("task: {e}"),
