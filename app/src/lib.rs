@@ -6,6 +6,7 @@ pub mod abci_socket;
 pub mod chain_meta;
 pub mod cli;
 pub mod client;
+pub mod cometbft_child;
 pub mod config;
 pub mod event_index;
 pub mod fatal;

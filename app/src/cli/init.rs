@@ -71,7 +71,8 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_cometbft_init(cometbft: &Path, cometbft_home: &Path) -> anyhow::Result<()> {
+/// Fails unless `cometbft` runs and is v0.38, with what to do about it.
+pub(crate) fn require_cometbft(cometbft: &Path) -> anyhow::Result<()> {
     let version = Command::new(cometbft).arg("version").output().map_err(|e| {
         anyhow::anyhow!(
             "cannot run {} ({e}); install CometBFT v{COMETBFT_VERSION} with scripts/install-cometbft.sh \
@@ -86,6 +87,11 @@ fn run_cometbft_init(cometbft: &Path, cometbft_home: &Path) -> anyhow::Result<()
             cometbft.display()
         );
     }
+    Ok(())
+}
+
+fn run_cometbft_init(cometbft: &Path, cometbft_home: &Path) -> anyhow::Result<()> {
+    require_cometbft(cometbft)?;
     let out = Command::new(cometbft)
         .arg("init")
         .arg("--home")

@@ -1,4 +1,5 @@
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
@@ -20,6 +21,16 @@ use veritas_store::{Storage, StorageConfig};
 pub struct StartArgs {
     #[command(flatten)]
     home: HomeArg,
+    /// Also run CometBFT (`cometbft start --home <home>/cometbft`) as a supervised child:
+    /// restarted if it exits, stopped with veritasd on SIGTERM/SIGINT.
+    #[arg(long)]
+    with_cometbft: bool,
+    /// The CometBFT binary for --with-cometbft.
+    #[arg(long, env = "COMETBFT_BIN", default_value = "cometbft")]
+    cometbft_bin: PathBuf,
+    /// Append CometBFT's output to this file instead of passing it through.
+    #[arg(long, requires = "with_cometbft")]
+    cometbft_log: Option<PathBuf>,
 }
 
 pub fn run(args: StartArgs) -> anyhow::Result<()> {
@@ -90,6 +101,14 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         last_version = ?storage.latest_version(),
         "veritasd started; waiting for CometBFT"
     );
+    if args.with_cometbft {
+        super::init::require_cometbft(&args.cometbft_bin)?;
+        crate::cometbft_child::supervise(crate::cometbft_child::ChildSpec {
+            binary: args.cometbft_bin,
+            home: home.cometbft(),
+            log: args.cometbft_log,
+        })?;
+    }
     crate::abci_socket::serve(listener, app).map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
 }
 
