@@ -240,7 +240,38 @@ impl Storage {
             }
             None => self.latest_version(),
         };
-        Ok(StateView { storage: self.clone(), version })
+        Ok(StateView { storage: self.clone(), version, walked: None })
+    }
+
+    /// A view at a retained `version` whose ordered scans work even when `version` is not
+    /// the latest, by walking that version's tree: for exporting old heights (offline), not
+    /// for queries, whose scans stay bounded to the latest version.
+    pub fn export_view(&self, version: Version) -> Result<StateView, StoreError> {
+        self.check_version(version)?;
+        Ok(StateView { storage: self.clone(), version: Some(version), walked: Some(Default::default()) })
+    }
+
+    /// Every entry of `substore` at `version`, in key order: a full walk of that version's
+    /// tree, with each key hash's preimage looked up.
+    pub fn entries_at(&self, substore: &str, version: Version) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.check_version(version)?;
+        if !self.inner.substores.iter().any(|s| s == substore) {
+            return Err(StoreError::UnknownSubstore(substore.to_owned()));
+        }
+        let db = &self.inner.db;
+        let reader = Arc::new(RocksTreeReader::new(db, substore));
+        let preimages = db.cf_handle(CF_PREIMAGES).expect("opened with every column family");
+        let leaves = jmt::JellyfishMerkleIterator::new(reader, version, KeyHash([0; 32])).map_err(StoreError::tree)?;
+        let mut entries = Vec::new();
+        for leaf in leaves {
+            let (key_hash, value) = leaf.map_err(StoreError::tree)?;
+            let key = db.get_cf(preimages, layout::preimage_key(substore, key_hash))?.ok_or_else(|| {
+                StoreError::Corrupt(format!("no preimage of key hash {} in {substore}", hex::encode(key_hash.0)))
+            })?;
+            entries.push((key, value));
+        }
+        entries.sort();
+        Ok(entries)
     }
 
     /// Non-consensus data written with [`Storage::prepare_commit`]'s `aux` argument.
@@ -489,6 +520,9 @@ impl Storage {
 pub struct StateView {
     storage: Storage,
     version: Option<Version>,
+    /// Set by [`Storage::export_view`]: scans of a version that is no longer the latest
+    /// walk that version's whole substore once (then served from memory).
+    walked: Option<Arc<std::sync::Mutex<std::collections::BTreeMap<String, Arc<Vec<(Vec<u8>, Vec<u8>)>>>>>>,
 }
 
 impl StateView {
@@ -522,6 +556,27 @@ impl KvRead for StateView {
         let Some(version) = self.version else { return Ok(Vec::new()) };
         let (at, entries) = self.storage.scan_latest(substore, prefix, start, limit)?;
         if at != Some(version) {
+            if let Some(walked) = &self.walked {
+                let all = {
+                    let mut cache = walked.lock().unwrap_or_else(|p| p.into_inner());
+                    match cache.get(substore) {
+                        Some(all) => all.clone(),
+                        None => {
+                            let all = Arc::new(self.storage.entries_at(substore, version)?);
+                            cache.insert(substore.to_owned(), all.clone());
+                            all
+                        }
+                    }
+                };
+                let from = start.filter(|s| *s > prefix).unwrap_or(prefix);
+                let first = all.partition_point(|(k, _)| k.as_slice() < from);
+                return Ok(all[first..]
+                    .iter()
+                    .take_while(|(k, _)| k.starts_with(prefix))
+                    .take(limit)
+                    .cloned()
+                    .collect());
+            }
             return Err(StoreError::Unsupported(format!(
                 "ordered scans read only the latest version ({}), not version {version}",
                 at.map_or("none".into(), |v| v.to_string())

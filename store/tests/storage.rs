@@ -255,3 +255,24 @@ fn a_view_keeps_reading_its_version_after_newer_commits() {
     assert_eq!(latest.get("bank", b"k").unwrap(), bytes("new"));
     assert_eq!(latest.get("bank", b"gone").unwrap(), None);
 }
+
+#[test]
+fn an_export_view_scans_an_old_version_in_key_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(dir.path(), config(0)).unwrap();
+    commit(&storage, &[("bank", "b/2", Some("two")), ("bank", "b/1", Some("one")), ("bank", "z", Some("zed"))]);
+    commit(&storage, &[("bank", "b/1", None), ("bank", "b/3", Some("three")), ("bank", "b/2", Some("TWO"))]);
+    // Queries' views scan only the latest version.
+    assert!(storage.view(Some(0)).unwrap().scan("bank", b"b/", None, 10).is_err());
+    let old = storage.export_view(0).unwrap();
+    let pairs = |list: &[(&str, &str)]| -> Vec<(Vec<u8>, Vec<u8>)> {
+        list.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec())).collect()
+    };
+    assert_eq!(old.scan("bank", b"b/", None, 10).unwrap(), pairs(&[("b/1", "one"), ("b/2", "two")]));
+    assert_eq!(old.scan("bank", b"b/", Some(b"b/2"), 10).unwrap(), pairs(&[("b/2", "two")]));
+    assert_eq!(old.scan("bank", b"", None, 2).unwrap(), pairs(&[("b/1", "one"), ("b/2", "two")]));
+    assert_eq!(old.scan("ibc", b"", None, 10).unwrap(), vec![], "an empty substore");
+    let latest = storage.export_view(1).unwrap();
+    assert_eq!(latest.scan("bank", b"b/", None, 10).unwrap(), pairs(&[("b/2", "TWO"), ("b/3", "three")]));
+    assert!(storage.export_view(7).is_err(), "a version that does not exist");
+}

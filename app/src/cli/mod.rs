@@ -1,5 +1,6 @@
 //! The `veritasd` command line.
 
+mod export;
 mod genesis;
 mod init;
 mod keys;
@@ -31,6 +32,8 @@ enum Command {
     /// Genesis file tools.
     #[command(subcommand)]
     Genesis(genesis::GenesisCommand),
+    /// Write the node's state (latest or --height) as a genesis document; stop the node first.
+    Export(export::ExportArgs),
     /// Manage signing keys.
     Keys {
         #[command(subcommand)]
@@ -81,6 +84,7 @@ impl Cli {
             Command::Init(args) => init::run(args),
             Command::Start(args) => start::run(args),
             Command::Genesis(cmd) => genesis::run(cmd),
+            Command::Export(args) => export::run(args),
             Command::Keys { command, args } => keys::run(command, args),
             Command::Tx { group, flags } => tx::run(group, flags),
             Command::Query { group, flags } => query::run(group, flags),

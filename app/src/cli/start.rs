@@ -112,7 +112,11 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     crate::abci_socket::serve(listener, app).map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
 }
 
-fn open_storage(home: &Home, modules: &veritas_framework::ModuleSet, keep_recent: u64) -> anyhow::Result<Storage> {
+pub(super) fn open_storage(
+    home: &Home,
+    modules: &veritas_framework::ModuleSet,
+    keep_recent: u64,
+) -> anyhow::Result<Storage> {
     let path = home.state_db();
     std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
     Storage::open(&path, StorageConfig { substores: modules.substores(), keep_recent }).map_err(|e| {

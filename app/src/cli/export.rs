@@ -1,0 +1,77 @@
+//! `veritasd export [--height H]`: the node's state as a genesis document (the SDK's
+//! `simd export`), for restarting a network from a height: `genesis validate` accepts it and
+//! a chain started from it has the same accounts, balances, supply, keys and records.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+use serde_json::Value;
+use veritas_framework::QueryContext;
+
+use super::HomeArg;
+use crate::chain_meta::ChainMeta;
+use crate::config::AppConfig;
+use crate::home::Home;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    home: HomeArg,
+    /// Export this (retained) height instead of the latest.
+    #[arg(long)]
+    height: Option<u64>,
+    /// Write the document here instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: ExportArgs) -> anyhow::Result<()> {
+    let home = Home::resolve(args.home.home)?;
+    home.ensure_initialised()?;
+    let config = AppConfig::load(&home.app_toml())?;
+    let modules = crate::modules::module_set();
+    // Opening the state database fails clearly while a node holds it: stop veritasd first.
+    let storage = super::start::open_storage(&home, &modules, config.pruning.keep_recent)?;
+    let meta = ChainMeta::load(&storage)?.context("this node has not committed a block yet: nothing to export")?;
+    let latest = storage.latest_version().context("this node has not committed a block yet: nothing to export")?;
+    let version = match args.height {
+        None => latest,
+        Some(height) => {
+            meta.version_of(height).filter(|v| *v <= latest && *v >= storage.earliest_version()).with_context(|| {
+                format!(
+                    "height {height} is not retained: this node has heights {} to {}",
+                    meta.height_of(storage.earliest_version()),
+                    meta.height_of(latest)
+                )
+            })?
+        }
+    };
+    let height = meta.height_of(version);
+    let view = storage.export_view(version)?;
+    let app_state = modules
+        .export_genesis(&QueryContext::new(height, &meta.chain_id, &view))
+        .map_err(|e| anyhow::anyhow!("cannot export the state at height {height}: {}", e.log()))?;
+
+    let mut document = crate::genesis_doc::read_genesis(&home.genesis())?;
+    document["app_state"] = app_state;
+    // The new chain continues after the exported block, as the SDK's export does.
+    document["initial_height"] = Value::String((height + 1).to_string());
+    if version == latest {
+        // Its first block is then no earlier than the state it carries.
+        let time = crate::chain_meta::last_block_time(&storage);
+        let time = tendermint::Time::from_unix_timestamp(time.seconds, time.nanos as u32)
+            .map_err(|e| anyhow::anyhow!("the last block time is invalid: {e}"))?;
+        document["genesis_time"] = Value::String(time.to_rfc3339());
+    }
+    crate::genesis_doc::validate(&document).context("the exported document does not validate")?;
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("exported height {height} of {} to {}", meta.chain_id, path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
