@@ -5,6 +5,8 @@ p2p_port() { echo $(($2 + 10 * $1 + 6)); }
 rpc_port() { echo $(($2 + 10 * $1 + 7)); }
 abci_port() { echo $(($2 + 10 * $1 + 8)); }
 grpc_port() { echo $(($2 + 10 * $1 + 9)); }
+cometbft_metrics_port() { echo $(($2 + 10 * $1 + 4)); }
+app_metrics_port() { echo $(($2 + 10 * $1 + 5)); }
 
 # tune_cometbft CONFIG PEERS: the CometBFT settings every local network here shares (Veritas,
 # simd and the kvstore reference of bench/e2e.sh), so their numbers compare: loopback peers

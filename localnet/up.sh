@@ -8,7 +8,8 @@
 # G empty (app.toml's minimum_gas_prices of every node, e.g. 0.0025uvrt), C 0.001uvrt (the
 # genesis auth param min_gas_prices: every tx in a block pays at least this; "" for none), M the
 # genesis block.max_gas (default: veritasd init's, 200,000,000).
-# Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI), P+10i+9 (gRPC);
+# Node i listens on P+10i+6 (p2p), P+10i+7 (CometBFT RPC), P+10i+8 (ABCI), P+10i+9 (gRPC),
+# P+10i+4 (CometBFT's Prometheus) and P+10i+5 (the app's Prometheus, /metrics);
 # with the default P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
 # and imported into node0's test keyring. Logs and pids live under DIR/node<i>/.
 # Running it again on an existing DIR restarts whatever is not running.
@@ -63,6 +64,18 @@ if [ ! -f "$DIR/localnet.env" ]; then
       --rpc-laddr "tcp://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")" \
       --p2p-laddr "tcp://127.0.0.1:$(p2p_port "$i" "$BASE_PORT")" >/dev/null
     sed -i "s|^minimum_gas_prices = .*|minimum_gas_prices = \"$MIN_GAS_PRICES\"|" "$DIR/node$i/config/app.toml"
+    # Prometheus: the app's metrics and CometBFT's own.
+    python3 - "$DIR/node$i/config/app.toml" "127.0.0.1:$(app_metrics_port "$i" "$BASE_PORT")" <<'PY'
+import sys
+path, address = sys.argv[1], sys.argv[2]
+text = open(path).read()
+old = 'enable = false\naddress = "127.0.0.1:26661"'
+assert old in text, "no [telemetry] section in " + path
+open(path, "w").write(text.replace(old, f'enable = true\naddress = "{address}"'))
+PY
+    sed -i -e 's|^prometheus = false|prometheus = true|' \
+      -e "s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$(cometbft_metrics_port "$i" "$BASE_PORT")\"|" \
+      "$DIR/node$i/cometbft/config/config.toml"
   done
   # One genesis: every validator, the funded accounts; then copied to every node.
   for i in $(seq 1 $((VALIDATORS - 1))); do
@@ -133,8 +146,9 @@ fi
   printf '{"chain_id": "%s", "nodes": [' "$CHAIN_ID"
   for i in $(seq 0 $((VALIDATORS - 1))); do
     [ "$i" -gt 0 ] && printf ', '
-    printf '{"name": "node%s", "rpc": "http://127.0.0.1:%s", "grpc": "http://127.0.0.1:%s", "abci": "tcp://127.0.0.1:%s", "home": "%s"}' \
-      "$i" "$(rpc_port "$i" "$BASE_PORT")" "$(grpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")" "$DIR/node$i"
+    printf '{"name": "node%s", "rpc": "http://127.0.0.1:%s", "grpc": "http://127.0.0.1:%s", "abci": "tcp://127.0.0.1:%s", "metrics": "http://127.0.0.1:%s/metrics", "cometbft_metrics": "http://127.0.0.1:%s/metrics", "home": "%s"}' \
+      "$i" "$(rpc_port "$i" "$BASE_PORT")" "$(grpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")" \
+      "$(app_metrics_port "$i" "$BASE_PORT")" "$(cometbft_metrics_port "$i" "$BASE_PORT")" "$DIR/node$i"
   done
   printf ']}\n'
 } >"$DIR/endpoints.json"

@@ -28,6 +28,24 @@ pub struct AppConfig {
     pub log: LogConfig,
     pub pruning: PruningConfig,
     pub grpc: GrpcConfig,
+    #[serde(default)]
+    pub telemetry: TelemetryConfig,
+}
+
+/// The app's Prometheus endpoint (CometBFT has its own, `instrumentation.prometheus`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// Serve `GET /metrics` (Prometheus text format).
+    pub enable: bool,
+    /// Where; CometBFT's own metrics default to :26660, so the app's to 26661.
+    pub address: String,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self { enable: false, address: "127.0.0.1:26661".into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +105,7 @@ impl Default for AppConfig {
             // The Cosmos SDK's default window.
             pruning: PruningConfig { keep_recent: 362_880 },
             grpc: GrpcConfig { enable: true, address: "127.0.0.1:9090".into() },
+            telemetry: TelemetryConfig::default(),
         }
     }
 }
@@ -117,6 +136,10 @@ impl AppConfig {
             .address
             .parse::<std::net::SocketAddr>()
             .with_context(|| format!("grpc.address {:?} is not host:port", self.grpc.address))?;
+        self.telemetry
+            .address
+            .parse::<std::net::SocketAddr>()
+            .with_context(|| format!("telemetry.address {:?} is not host:port", self.telemetry.address))?;
         anyhow::ensure!(self.query_gas_limit > 0, "query_gas_limit must be positive");
         anyhow::ensure!(self.query_concurrency > 0, "query_concurrency must be positive");
         crate::event_index::EventIndex::parse(&self.index_events)?;

@@ -21,5 +21,6 @@ pub mod node;
 pub mod node_services;
 pub mod proposal;
 pub mod query;
+pub mod telemetry;
 pub mod testkit;
 pub mod tx;

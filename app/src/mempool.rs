@@ -23,6 +23,13 @@ impl Mempool {
     }
 
     pub fn check(&self, raw: &[u8]) -> ResponseCheckTx {
+        let started = std::time::Instant::now();
+        let response = self.check_now(raw);
+        crate::telemetry::metrics().check_tx_seconds.observe(started.elapsed().as_secs_f64());
+        response
+    }
+
+    fn check_now(&self, raw: &[u8]) -> ResponseCheckTx {
         let refuse = |err: veritas_framework::Error| TxOutcome::failed(&err, 0, 0, Vec::new()).into_check_tx();
         let (Some(meta), Some(latest)) = (self.meta.get(), self.storage.latest_version()) else {
             return refuse(sdk::invalid_height("the chain has not committed its first block yet"));

@@ -185,6 +185,11 @@ impl Node {
             .prepare_commit(state.writes(), &aux)
             .unwrap_or_else(|e| fatal(format!("cannot compute the app hash of block {height}: {e}")));
         let app_hash = prepared.root();
+        let telemetry = crate::telemetry::metrics();
+        telemetry.block_phase("prepare", verified_at);
+        telemetry.block_phase("execute", executed_at - verified_at);
+        telemetry.block_phase("hash", started.elapsed() - executed_at);
+        telemetry.record_block(height, &tx_results);
         tracing::debug!(
             height,
             txs = tx_results.len(),
@@ -218,6 +223,7 @@ impl Node {
         let version = prepared.version();
         let started = std::time::Instant::now();
         self.storage.commit(prepared).unwrap_or_else(|e| fatal(format!("cannot commit state version {version}: {e}")));
+        crate::telemetry::metrics().block_phase("write", started.elapsed());
         if let Some(meta) = self.meta.get() {
             tracing::info!(
                 height = meta.height_of(version),

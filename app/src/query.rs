@@ -127,6 +127,21 @@ impl QueryService {
     }
 
     pub fn query(&self, request: RequestQuery) -> ResponseQuery {
+        let started = std::time::Instant::now();
+        let response = self.query_in_turn(&request);
+        // Labelled by path only when the path is one the node answers, so strangers'
+        // paths cannot multiply the metric's series.
+        let unknown = response.code == sdk::unknown_request("").code() && response.codespace == "sdk";
+        let label = match request.path.as_str() {
+            p if p.starts_with("/store/") || p.starts_with("store/") => "store",
+            _ if unknown => "other",
+            p => p,
+        };
+        crate::telemetry::metrics().query_seconds.with_label_values(&[label]).observe(started.elapsed().as_secs_f64());
+        response
+    }
+
+    fn query_in_turn(&self, request: &RequestQuery) -> ResponseQuery {
         let Some(_turn) = self.turn() else {
             let busy = sdk::internal(format!(
                 "the node is answering {} queries already and none finished within {}s; try again later",
@@ -142,7 +157,7 @@ impl QueryService {
         let result = loop {
             let before = self.storage.latest_version();
             // A panic while answering is contained as this query's error (code 111222).
-            let result = veritas_framework::panics::contain(|| self.answer(&request));
+            let result = veritas_framework::panics::contain(|| self.answer(request));
             if let Err(err) = &result {
                 if veritas_framework::panics::is_panic(err) {
                     tracing::error!(path = %request.path, "query panicked: {}", err.log());

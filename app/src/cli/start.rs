@@ -92,6 +92,10 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         };
         crate::grpc::spawn(address, queries.clone(), cometbft_rpc)?;
     }
+    if config.telemetry.enable {
+        let address = config.telemetry.address.parse().context("telemetry.address")?;
+        crate::telemetry::serve(address)?;
+    }
     let app = AbciApp::new(node, mempool, queries, proposals);
 
     tracing::info!(

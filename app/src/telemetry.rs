@@ -1,0 +1,249 @@
+//! Prometheus metrics of the app (app.toml `[telemetry]`), beside CometBFT's own.
+//!
+//! The Cosmos SDK's names where one exists (`tx_count`, `tx_successful`, `tx_failed`,
+//! `tx_gas_used`, `tx_gas_wanted`, as its telemetry exports them without a service prefix),
+//! then Veritas' own under `veritas_`. IBC and zkverify activity is counted from the events
+//! of committed transactions, so modules need no metrics code. Collected always (atomic
+//! counters); served only when `telemetry.enable` is set.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+use tendermint_proto::v0_38::abci::ExecTxResult;
+
+/// Every metric the app exports.
+pub struct Metrics {
+    registry: Registry,
+    pub tx_count: IntCounter,
+    pub tx_successful: IntCounter,
+    pub tx_failed: IntCounter,
+    pub tx_gas_used: IntGauge,
+    pub tx_gas_wanted: IntGauge,
+    /// Committed transactions by codespace and code (`""`/`0` for success).
+    pub txs_by_code: IntCounterVec,
+    pub gas_used_total: IntCounter,
+    pub gas_wanted_total: IntCounter,
+    pub block_height: IntGauge,
+    pub block_txs: Histogram,
+    /// Seconds per block phase: `prepare` (decode, signatures, zk batch), `execute`,
+    /// `hash` (the next app hash) and `write` (the commit).
+    pub block_phase_seconds: HistogramVec,
+    pub check_tx_seconds: Histogram,
+    /// Query latency by gRPC method path (`other` for anything unregistered).
+    pub query_seconds: HistogramVec,
+    /// Events of committed transactions that operators watch, by type (IBC packets and
+    /// client updates, zk keys and proofs).
+    pub events: IntCounterVec,
+}
+
+/// The event types [`Metrics::events`] counts.
+const WATCHED_EVENTS: &[&str] = &[
+    "send_packet",
+    "recv_packet",
+    "write_acknowledgement",
+    "acknowledge_packet",
+    "timeout_packet",
+    "update_client",
+    "create_client",
+    "register_verifying_key",
+    "proof_verified",
+];
+
+fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
+    let metric = IntCounter::new(name, help).expect("valid metric");
+    registry.register(Box::new(metric.clone())).expect("registered once");
+    metric
+}
+
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    let metric = IntGauge::new(name, help).expect("valid metric");
+    registry.register(Box::new(metric.clone())).expect("registered once");
+    metric
+}
+
+/// Latency buckets from 50 µs to 10 s.
+fn seconds_buckets() -> Vec<f64> {
+    prometheus::exponential_buckets(0.000_05, 2.5, 14).expect("valid buckets")
+}
+
+impl Metrics {
+    fn new() -> Self {
+        let registry = Registry::new();
+        let txs_by_code = IntCounterVec::new(
+            Opts::new("veritas_txs_total", "Committed transactions by result codespace and code"),
+            &["codespace", "code"],
+        )
+        .expect("valid metric");
+        registry.register(Box::new(txs_by_code.clone())).expect("registered once");
+        let block_txs = Histogram::with_opts(
+            HistogramOpts::new("veritas_block_txs", "Transactions per block")
+                .buckets(prometheus::exponential_buckets(1.0, 2.0, 16).expect("valid buckets")),
+        )
+        .expect("valid metric");
+        registry.register(Box::new(block_txs.clone())).expect("registered once");
+        let block_phase_seconds = HistogramVec::new(
+            HistogramOpts::new("veritas_block_phase_seconds", "Seconds per block phase").buckets(seconds_buckets()),
+            &["phase"],
+        )
+        .expect("valid metric");
+        registry.register(Box::new(block_phase_seconds.clone())).expect("registered once");
+        let check_tx_seconds = Histogram::with_opts(
+            HistogramOpts::new("veritas_check_tx_seconds", "CheckTx latency in seconds").buckets(seconds_buckets()),
+        )
+        .expect("valid metric");
+        registry.register(Box::new(check_tx_seconds.clone())).expect("registered once");
+        let query_seconds = HistogramVec::new(
+            HistogramOpts::new("veritas_query_seconds", "Query latency in seconds by gRPC method path")
+                .buckets(seconds_buckets()),
+            &["path"],
+        )
+        .expect("valid metric");
+        registry.register(Box::new(query_seconds.clone())).expect("registered once");
+        let events = IntCounterVec::new(
+            Opts::new("veritas_events_total", "Events of committed transactions by type (IBC, zkverify)"),
+            &["type"],
+        )
+        .expect("valid metric");
+        registry.register(Box::new(events.clone())).expect("registered once");
+        Self {
+            tx_count: counter(&registry, "tx_count", "Committed transactions (Cosmos SDK name)"),
+            tx_successful: counter(&registry, "tx_successful", "Committed transactions with code 0 (Cosmos SDK name)"),
+            tx_failed: counter(&registry, "tx_failed", "Committed transactions that failed (Cosmos SDK name)"),
+            tx_gas_used: gauge(
+                &registry,
+                "tx_gas_used",
+                "Gas used by the last committed transaction (Cosmos SDK name)",
+            ),
+            tx_gas_wanted: gauge(
+                &registry,
+                "tx_gas_wanted",
+                "Gas limit of the last committed transaction (Cosmos SDK name)",
+            ),
+            gas_used_total: counter(&registry, "veritas_gas_used_total", "Gas used by committed transactions"),
+            gas_wanted_total: counter(&registry, "veritas_gas_wanted_total", "Gas limits of committed transactions"),
+            block_height: gauge(&registry, "veritas_block_height", "Height of the last finalized block"),
+            txs_by_code,
+            block_txs,
+            block_phase_seconds,
+            check_tx_seconds,
+            query_seconds,
+            events,
+            registry,
+        }
+    }
+
+    /// Counts a finalized block's transaction results.
+    pub fn record_block(&self, height: u64, results: &[ExecTxResult]) {
+        self.block_height.set(height as i64);
+        self.block_txs.observe(results.len() as f64);
+        for result in results {
+            self.tx_count.inc();
+            if result.code == 0 {
+                self.tx_successful.inc();
+            } else {
+                self.tx_failed.inc();
+            }
+            self.tx_gas_used.set(result.gas_used);
+            self.tx_gas_wanted.set(result.gas_wanted);
+            self.gas_used_total.inc_by(result.gas_used.max(0) as u64);
+            self.gas_wanted_total.inc_by(result.gas_wanted.max(0) as u64);
+            self.txs_by_code.with_label_values(&[result.codespace.as_str(), &result.code.to_string()]).inc();
+            for event in &result.events {
+                if WATCHED_EVENTS.contains(&event.r#type.as_str()) {
+                    self.events.with_label_values(&[event.r#type.as_str()]).inc();
+                }
+            }
+        }
+    }
+
+    /// Records how long a block phase took.
+    pub fn block_phase(&self, phase: &str, took: Duration) {
+        self.block_phase_seconds.with_label_values(&[phase]).observe(took.as_secs_f64());
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        let encoded = TextEncoder::new().encode(&self.registry.gather(), &mut out);
+        match encoded {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(e) => format!("# cannot encode the metrics: {e}\n"),
+        }
+    }
+}
+
+/// The process-wide metrics.
+pub fn metrics() -> &'static Metrics {
+    static METRICS: OnceLock<Metrics> = OnceLock::new();
+    METRICS.get_or_init(Metrics::new)
+}
+
+/// Serves `GET /metrics` on `address` in the background.
+pub fn serve(address: SocketAddr) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(address).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "telemetry address {address} is already in use (CometBFT's Prometheus defaults to :26660); change telemetry.address in app.toml"
+        ),
+        _ => anyhow::anyhow!("cannot listen on telemetry address {address}: {e}"),
+    })?;
+    listener.set_nonblocking(true)?;
+    std::thread::Builder::new()
+        .name("telemetry".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let served = runtime.context("cannot start the telemetry runtime").and_then(|runtime| {
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener)?;
+                    let app =
+                        axum::Router::new().route("/metrics", axum::routing::get(|| async { metrics().render() }));
+                    axum::serve(listener, app).await?;
+                    anyhow::Ok(())
+                })
+            });
+            if let Err(e) = served {
+                tracing::error!("the telemetry server on {address} stopped: {e:#}");
+            }
+        })
+        .context("cannot start the telemetry thread")?;
+    tracing::info!(%address, "serving Prometheus metrics at /metrics");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tendermint_proto::v0_38::abci::Event;
+
+    #[test]
+    fn a_block_is_counted_under_the_sdk_names_and_ours() {
+        let metrics = Metrics::new();
+        let ok = ExecTxResult {
+            gas_used: 40,
+            gas_wanted: 100,
+            events: vec![Event { r#type: "send_packet".into(), attributes: vec![] }],
+            ..Default::default()
+        };
+        let failed =
+            ExecTxResult { code: 5, codespace: "sdk".into(), gas_used: 10, gas_wanted: 100, ..Default::default() };
+        metrics.record_block(7, &[ok.clone(), failed, ok]);
+        metrics.block_phase("execute", Duration::from_millis(3));
+        let text = metrics.render();
+        for line in [
+            "tx_count 3",
+            "tx_successful 2",
+            "tx_failed 1",
+            "veritas_gas_used_total 90",
+            "veritas_block_height 7",
+            "veritas_txs_total{code=\"5\",codespace=\"sdk\"} 1",
+            "veritas_events_total{type=\"send_packet\"} 2",
+            "veritas_block_phase_seconds_count{phase=\"execute\"} 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line:?} missing from:\n{text}");
+        }
+    }
+}
