@@ -71,16 +71,15 @@ for i in $(seq 0 $((VALIDATORS - 1))); do
   echo $! >"$DIR/node$i/cometbft.pid"
 done
 RPC0="$(rpc_port 0 "$BASE_PORT")"
-h=""
-for _ in $(seq 240); do
-  h="$(height "$RPC0" || true)"
-  [ -n "$h" ] && [ "$h" -ge 2 ] && break
-  for i in $(seq 0 $((VALIDATORS - 1))); do
-    alive "$DIR/node$i/cometbft.pid" || { echo "kvstore.sh: node$i stopped:" >&2; tail -n 5 "$DIR/node$i/cometbft.log" >&2; exit 1; }
-  done
-  sleep 0.5
-done
-[ -n "$h" ] && [ "$h" -ge 2 ] || { echo "kvstore.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2; exit 1; }
+if ! h="$(wait_for_blocks "$RPC0" "$DIR"/node*/cometbft.pid)"; then
+  if [ -n "$h" ]; then
+    echo "kvstore.sh: $(basename "$(dirname "$h")") stopped:" >&2
+    tail -n 5 "$(dirname "$h")/cometbft.log" >&2
+  else
+    echo "kvstore.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2
+  fi
+  exit 1
+fi
 {
   printf '{"chain_id": "kvstore-bench-1", "nodes": ['
   for i in $(seq 0 $((VALIDATORS - 1))); do

@@ -58,5 +58,21 @@ stop_pid() {
 height() { curl -sf "http://127.0.0.1:$1/status" | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p'; }
 app_hash() { curl -sf "http://127.0.0.1:$1/status" | sed -n 's/.*"latest_app_hash":"\([0-9A-F]*\)".*/\1/p'; }
 
+# wait_for_blocks RPC_PORT PIDFILE...: waits up to 120 s for height 2 on RPC_PORT and prints
+# it. Returns 1, printing the pidfile, as soon as one of the processes is gone; 2 on a timeout.
+wait_for_blocks() {
+  local rpc="$1" h="" pidfile
+  shift
+  for _ in $(seq 240); do
+    h="$(height "$rpc" || true)"
+    if [ -n "$h" ] && [ "$h" -ge 2 ]; then echo "$h"; return 0; fi
+    for pidfile in "$@"; do
+      alive "$pidfile" || { echo "$pidfile"; return 1; }
+    done
+    sleep 0.5
+  done
+  return 2
+}
+
 # read_setting DIR KEY: a value saved by up.sh in DIR/localnet.env.
 read_setting() { sed -n "s/^$2=//p" "$1/localnet.env"; }

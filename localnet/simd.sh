@@ -110,17 +110,15 @@ for i in $(seq 0 $((VALIDATORS - 1))); do
   fi
 done
 RPC="$(rpc_port 0 "$BASE_PORT")"
-h=""
-for _ in $(seq 240); do
-  h="$(height "$RPC" || true)"
-  [ -n "$h" ] && [ "$h" -ge 2 ] && break
-  for i in $(seq 0 $((VALIDATORS - 1))); do
-    NODE="$DIR/node$i"
-    alive "$NODE/simd.pid" || { echo "simd.sh: node$i stopped; see $NODE/simd.log" >&2; tail -n 5 "$NODE/simd.log" >&2; exit 1; }
-  done
-  sleep 0.5
-done
-[ -n "$h" ] && [ "$h" -ge 2 ] || { echo "simd.sh: no blocks after 120 s; see $DIR/node*/simd.log" >&2; exit 1; }
+if ! h="$(wait_for_blocks "$RPC" "$DIR"/node*/simd.pid)"; then
+  if [ -n "$h" ]; then
+    echo "simd.sh: $(basename "$(dirname "$h")") stopped; see $(dirname "$h")/simd.log" >&2
+    tail -n 5 "$(dirname "$h")/simd.log" >&2
+  else
+    echo "simd.sh: no blocks after 120 s; see $DIR/node*/simd.log" >&2
+  fi
+  exit 1
+fi
 {
   printf '{"chain_id": "%s", "nodes": [' "$CHAIN_ID"
   for i in $(seq 0 $((VALIDATORS - 1))); do

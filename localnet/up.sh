@@ -122,23 +122,16 @@ for i in $(seq 0 $((VALIDATORS - 1))); do
 done
 
 RPC0="$(rpc_port 0 "$BASE_PORT")"
-h=""
-for _ in $(seq 240); do
-  h="$(height "$RPC0" || true)"
-  [ -n "$h" ] && [ "$h" -ge 2 ] && break
-  for i in $(seq 0 $((VALIDATORS - 1))); do
-    if ! alive "$DIR/node$i/veritasd.pid" || ! alive "$DIR/node$i/cometbft.pid"; then
-      echo "up.sh: node$i stopped; last log lines:" >&2
-      tail -n 5 "$DIR/node$i/veritasd.log" "$DIR/node$i/cometbft.log" >&2
-      bash "$ROOT/localnet/down.sh" --dir "$DIR" >/dev/null   # leave nothing half-running
-      exit 1
-    fi
-  done
-  sleep 0.5
-done
-if [ -z "$h" ] || [ "$h" -lt 2 ]; then
-  echo "up.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2
-  bash "$ROOT/localnet/down.sh" --dir "$DIR" >/dev/null
+pidfiles=()
+for i in $(seq 0 $((VALIDATORS - 1))); do pidfiles+=("$DIR/node$i/veritasd.pid" "$DIR/node$i/cometbft.pid"); done
+if ! h="$(wait_for_blocks "$RPC0" "${pidfiles[@]}")"; then
+  if [ -n "$h" ]; then
+    echo "up.sh: $(basename "$(dirname "$h")") stopped; last log lines:" >&2
+    tail -n 5 "$(dirname "$h")/veritasd.log" "$(dirname "$h")/cometbft.log" >&2
+  else
+    echo "up.sh: no blocks after 120 s; see $DIR/node*/cometbft.log" >&2
+  fi
+  bash "$ROOT/localnet/down.sh" --dir "$DIR" >/dev/null   # leave nothing half-running
   exit 1
 fi
 

@@ -30,25 +30,7 @@ fn an_exported_state_restarts_the_chain_after_its_height() {
     node.wait_abci_listening();
     let mut comet = node.start_cometbft("cometbft-1.log");
     node.wait_height(2, Duration::from_secs(60));
-    let rpc = node.rpc_url();
-    let sent = ok_json(&node.cli(&[
-        "tx",
-        "bank",
-        "send",
-        "faucet",
-        &bob,
-        "12345uvrt",
-        "--keyring-backend",
-        "test",
-        "--node",
-        &rpc,
-        "--fees",
-        "5000uvrt",
-        "-y",
-        "--wait",
-        "--output",
-        "json",
-    ]));
+    let sent = ok_json(&node.tx(&["bank", "send", "faucet", &bob, "12345uvrt"]));
     assert_eq!(sent["code"], 0, "{sent}");
     let before: Vec<Value> = [&faucet, &bob]
         .iter()
@@ -104,24 +86,7 @@ fn an_exported_state_restarts_the_chain_after_its_height() {
     assert_eq!(query(&node, &["q", "auth", "account", &faucet])["sequence"], sequence_before);
 
     // The restarted chain takes transactions, signed with the carried-over sequence.
-    let again = ok_json(&node.cli(&[
-        "tx",
-        "bank",
-        "send",
-        "faucet",
-        &bob,
-        "1uvrt",
-        "--keyring-backend",
-        "test",
-        "--node",
-        &rpc,
-        "--fees",
-        "5000uvrt",
-        "-y",
-        "--wait",
-        "--output",
-        "json",
-    ]));
+    let again = ok_json(&node.tx(&["bank", "send", "faucet", &bob, "1uvrt"]));
     assert_eq!(again["code"], 0, "{again}");
     assert!(again["height"].as_u64().unwrap() > initial_height);
 }

@@ -241,6 +241,26 @@ impl Node {
         Command::new(VERITASD).args(args).arg("--home").arg(&self.home).stdin(Stdio::null()).output().unwrap()
     }
 
+    /// `veritasd tx <args>` signed from the test keyring, 5000uvrt fees, waiting for the block.
+    pub fn tx(&self, args: &[&str]) -> Output {
+        let rpc = self.rpc_url();
+        let mut all = vec!["tx"];
+        all.extend(args);
+        all.extend([
+            "--keyring-backend",
+            "test",
+            "--node",
+            &rpc,
+            "--fees",
+            "5000uvrt",
+            "-y",
+            "--wait",
+            "--output",
+            "json",
+        ]);
+        self.cli(&all)
+    }
+
     pub fn start_app(&self, log_name: &str) -> Proc {
         let mut cmd = Command::new(VERITASD);
         cmd.arg("start").arg("--home").arg(&self.home);
