@@ -145,6 +145,9 @@ fi
   done
   printf ']}\n'
 } >"$DIR/endpoints.json"
+# Wallet and explorer metadata (Keplr, chain-registry) beside endpoints.json.
+"$VERITASD" chain-info --node "http://127.0.0.1:$(rpc_port 0 "$BASE_PORT")" \
+  --grpc "http://127.0.0.1:$(grpc_port 0 "$BASE_PORT")" --output-dir "$DIR" >/dev/null
 
 echo "Veritas localnet $CHAIN_ID: $VALIDATORS validator(s), making blocks (height $h)."
 for i in $(seq 0 $((VALIDATORS - 1))); do

@@ -37,6 +37,15 @@ fn cosmjs_reads_and_writes_veritas() {
     )
     .unwrap();
 
+    // CosmJS takes the chain's settings from the Keplr document `veritasd chain-info` writes.
+    let info_dir = node.dir.path().join("chain-info");
+    let written = veritasd(&["chain-info", "--node", &node.rpc_url(), "--output-dir", info_dir.to_str().unwrap()]);
+    assert!(written.status.success(), "chain-info failed: {}", String::from_utf8_lossy(&written.stderr));
+    let keplr: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(info_dir.join("keplr.json")).unwrap()).unwrap();
+    assert_eq!(keplr["chainId"], "e2e-cosmjs-1");
+    assert_eq!(keplr["feeCurrencies"][0]["gasPriceStep"]["low"], 0.025, "the node's minimum gas price");
+
     let started = std::time::Instant::now();
     let out = Command::new("node")
         .arg("--test")
@@ -44,10 +53,9 @@ fn cosmjs_reads_and_writes_veritas() {
         .arg("--test-force-exit")
         .arg("cosmjs.test.mjs")
         .current_dir(&clients)
-        .env("VERITAS_RPC", node.rpc_url())
+        .env("VERITAS_CHAIN_INFO", info_dir.join("keplr.json"))
         .env("VERITAS_MNEMONIC", FAUCET_MNEMONIC)
         .env("VERITAS_FUNDS", "1000000000")
-        .env("VERITAS_CHAIN_ID", "e2e-cosmjs-1")
         .env("VERITAS_VK_HEX", hex::encode(&vk))
         .env("VERITAS_VK_ID", veritas_zkverify::encoding::verifying_key_id(&vk))
         .output()

@@ -1,5 +1,6 @@
 // CosmJS 0.39 against a running Veritas chain. The chain is started by the Rust
 // test app/tests/e2e_cosmjs.rs, which passes its RPC address and a funded mnemonic.
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DirectSecp256k1HdWallet, Registry } from "@cosmjs/proto-signing";
@@ -31,23 +32,30 @@ const MsgRegisterVerifyingKey = {
 };
 const REGISTER_VK = "/veritas.zkverify.v1.MsgRegisterVerifyingKey";
 
-const rpc = process.env.VERITAS_RPC;
+// The chain as a wallet learns it: the Keplr document `veritasd chain-info` writes.
+const chainInfo = JSON.parse(readFileSync(process.env.VERITAS_CHAIN_INFO, "utf8"));
+const rpc = chainInfo.rpc;
+const prefix = chainInfo.bech32Config.bech32PrefixAccAddr;
+const feeCurrency = chainInfo.feeCurrencies[0];
+const denom = feeCurrency.coinMinimalDenom;
+const gasPrice = GasPrice.fromString(`${feeCurrency.gasPriceStep.average}${denom}`);
 const mnemonic = process.env.VERITAS_MNEMONIC;
 const funds = BigInt(process.env.VERITAS_FUNDS ?? "0");
 
 test("CosmJS reads and writes Veritas state", { timeout: 120_000 }, async () => {
-  assert.ok(rpc && mnemonic, "VERITAS_RPC and VERITAS_MNEMONIC must be set");
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: "veritas" });
+  assert.ok(rpc && mnemonic, "VERITAS_CHAIN_INFO and VERITAS_MNEMONIC must be set");
+  assert.equal(feeCurrency.coinDecimals, 6);
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
   const [sender] = await wallet.getAccounts();
   const registry = new Registry([...defaultRegistryTypes, [REGISTER_VK, MsgRegisterVerifyingKey]]);
   const client = await SigningStargateClient.connectWithSigner(rpc, wallet, {
-    gasPrice: GasPrice.fromString("0.025uvrt"),
+    gasPrice,
     registry,
   });
 
   // Queries.
-  const balance = await client.getBalance(sender.address, "uvrt");
-  assert.equal(balance.denom, "uvrt");
+  const balance = await client.getBalance(sender.address, denom);
+  assert.equal(balance.denom, denom);
   assert.equal(BigInt(balance.amount), funds);
   const all = await client.getAllBalances(sender.address);
   assert.deepEqual(all.map((c) => c.denom), ["stake", "uvrt"]);
@@ -55,7 +63,7 @@ test("CosmJS reads and writes Veritas state", { timeout: 120_000 }, async () => 
   assert.equal(account.address, sender.address);
   assert.equal(account.sequence, 0);
 
-  const stranger = (await (await DirectSecp256k1HdWallet.generate(24, { prefix: "veritas" })).getAccounts())[0];
+  const stranger = (await (await DirectSecp256k1HdWallet.generate(24, { prefix })).getAccounts())[0];
   assert.equal(await client.getAccount(stranger.address), null);
 
   // A send with a fixed fee.
@@ -142,7 +150,7 @@ test("CosmJS reads and writes Veritas state", { timeout: 120_000 }, async () => 
   assert.ok(code !== 0 && code !== undefined, `overspend must fail, got code ${code}`);
 
   const reader = await StargateClient.connect(rpc);
-  assert.equal(await reader.getChainId(), process.env.VERITAS_CHAIN_ID);
+  assert.equal(await reader.getChainId(), chainInfo.chainId);
   reader.disconnect();
   client.disconnect();
 });

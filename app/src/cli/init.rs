@@ -126,6 +126,18 @@ fn write_genesis(path: &Path, chain_id: &str) -> anyhow::Result<()> {
     genesis["chain_id"] = chain_id.into();
     genesis["initial_height"] = "1".into();
     genesis["app_state"] = module_set().default_genesis();
+    // Wallets and explorers show uvrt as VRT with 6 decimals (`veritasd chain-info` reads it).
+    genesis["app_state"]["bank"]["denom_metadata"] = serde_json::json!([{
+        "description": "The fee and staking token of Veritas",
+        "denom_units": [
+            { "denom": "uvrt", "exponent": 0, "aliases": ["microvrt"] },
+            { "denom": "vrt", "exponent": 6, "aliases": [] }
+        ],
+        "base": "uvrt",
+        "display": "vrt",
+        "name": "Veritas",
+        "symbol": "VRT"
+    }]);
     // A finite block gas limit: proposals whose gas limits add up to more are rejected,
     // so no block can hold more work than validators agreed to do (see
     // docs/architecture.md, "Limits and failure containment").

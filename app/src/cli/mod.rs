@@ -1,5 +1,6 @@
 //! The `veritasd` command line.
 
+mod chain_info;
 mod export;
 mod genesis;
 mod init;
@@ -61,6 +62,8 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
+    /// Describe a running chain for wallets and explorers (Keplr, cosmos chain-registry).
+    ChainInfo(chain_info::ChainInfoArgs),
     /// Send load to a running chain and report throughput and latency.
     Loadgen(loadgen::LoadgenArgs),
     /// Print version information.
@@ -91,6 +94,7 @@ impl Cli {
             Command::Status { flags } => query::status(flags),
             Command::Offline(group) => offline(group),
             Command::Loadgen(args) => loadgen::run(args),
+            Command::ChainInfo(args) => chain_info::run(args),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
                 println!("abci: 2.0 (CometBFT {})", crate::cli::init::COMETBFT_VERSION);
