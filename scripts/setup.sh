@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine needs to build and run Veritas, then builds veritasd:
-#   - libclang (RocksDB's bindings are generated with bindgen)
+#   - libclang (RocksDB's bindings are generated with bindgen), iproute2 and curl
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
 #   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
@@ -16,14 +16,21 @@ for tool in cargo go; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is required (see README, Prerequisites)" >&2; exit 1; }
 done
 
-have_libclang() { ldconfig -p 2>/dev/null | grep -q 'libclang\(-[0-9.]*\)\?\.so'; }
-if ! have_libclang; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
-    echo "setup: libclang is missing; install it (Debian/Ubuntu: apt-get install -y libclang-dev)" >&2; exit 1
+# apt_install PACKAGE WHY: installs a Debian/Ubuntu package (as root or with sudo).
+apt_install() {
+  local SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: $1 is missing ($2); install it (apt-get install -y $1)" >&2; exit 1; }
+    SUDO="sudo"
   fi
-  echo "setup: installing libclang-dev"
-  $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq libclang-dev >/dev/null
-fi
+  echo "setup: installing $1 ($2)"
+  $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq "$1" >/dev/null
+}
+have_libclang() { ldconfig -p 2>/dev/null | grep -q 'libclang\(-[0-9.]*\)\?\.so'; }
+have_libclang || apt_install libclang-dev "RocksDB's bindings are generated with bindgen"
+# The multi-host test puts validators in network namespaces (ip netns) and asks them with curl.
+command -v ip >/dev/null || apt_install iproute2 "ip netns for the multi-host test"
+command -v curl >/dev/null || apt_install curl "the localnet scripts and tests query CometBFT's RPC"
 
 # rustfmt and clippy run in the test command; a minimal toolchain may lack them.
 for component in rustfmt clippy; do

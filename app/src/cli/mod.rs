@@ -10,6 +10,7 @@ mod module_commands;
 mod output;
 mod query;
 mod start;
+mod testnet;
 mod tx;
 
 use std::path::PathBuf;
@@ -62,6 +63,9 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
+    /// Files for a network of validators on separate hosts.
+    #[command(subcommand)]
+    Testnet(testnet::TestnetCommand),
     /// Describe a running chain for wallets and explorers (Keplr, cosmos chain-registry).
     ChainInfo(chain_info::ChainInfoArgs),
     /// Send load to a running chain and report throughput and latency.
@@ -95,6 +99,7 @@ impl Cli {
             Command::Offline(group) => offline(group),
             Command::Loadgen(args) => loadgen::run(args),
             Command::ChainInfo(args) => chain_info::run(args),
+            Command::Testnet(cmd) => testnet::run(cmd),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
                 println!("abci: 2.0 (CometBFT {})", crate::cli::init::COMETBFT_VERSION);
