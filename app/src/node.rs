@@ -223,8 +223,12 @@ impl Node {
         let version = prepared.version();
         let started = std::time::Instant::now();
         self.storage.commit(prepared).unwrap_or_else(|e| fatal(format!("cannot commit state version {version}: {e}")));
-        crate::telemetry::metrics().block_phase("write", started.elapsed());
+        let telemetry = crate::telemetry::metrics();
+        telemetry.block_phase("write", started.elapsed());
+        telemetry.store_bytes.set(i64::try_from(self.storage.disk_bytes()).unwrap_or(i64::MAX));
         if let Some(meta) = self.meta.get() {
+            let earliest = meta.height_of(self.storage.earliest_version());
+            telemetry.store_earliest_height.set(i64::try_from(earliest).unwrap_or(i64::MAX));
             tracing::info!(
                 height = meta.height_of(version),
                 block_gas_used = self.block_gas_used,

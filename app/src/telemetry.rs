@@ -39,6 +39,13 @@ pub struct Metrics {
     /// Events of committed transactions that operators watch, by type (IBC packets and
     /// client updates, zk keys and proofs).
     pub events: IntCounterVec,
+    /// Bytes the state database holds (SST files and memtables), after each commit.
+    pub store_bytes: IntGauge,
+    /// The earliest height still readable (pruning moves it).
+    pub store_earliest_height: IntGauge,
+    /// Metrics modules report through `veritas_framework::telemetry`, by name.
+    module_counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, IntCounter>>,
+    module_histograms: std::sync::Mutex<std::collections::BTreeMap<&'static str, Histogram>>,
 }
 
 /// The event types [`Metrics::events`] counts.
@@ -127,6 +134,18 @@ impl Metrics {
             gas_used_total: counter(&registry, "veritas_gas_used_total", "Gas used by committed transactions"),
             gas_wanted_total: counter(&registry, "veritas_gas_wanted_total", "Gas limits of committed transactions"),
             block_height: gauge(&registry, "veritas_block_height", "Height of the last finalized block"),
+            store_bytes: gauge(
+                &registry,
+                "veritas_store_bytes",
+                "Bytes the state database holds (SST files, memtables)",
+            ),
+            store_earliest_height: gauge(
+                &registry,
+                "veritas_store_earliest_height",
+                "The earliest height still readable (pruning moves it)",
+            ),
+            module_counters: Default::default(),
+            module_histograms: Default::default(),
             txs_by_code,
             block_txs,
             block_phase_seconds,
@@ -177,6 +196,43 @@ impl Metrics {
     }
 }
 
+/// Module reports (`veritas_framework::telemetry`) as `veritas_<name>` metrics, created
+/// on first use.
+struct ModuleSink;
+
+impl veritas_framework::telemetry::Sink for ModuleSink {
+    fn count(&self, name: &'static str, by: u64) {
+        let metrics = metrics();
+        let mut counters = metrics.module_counters.lock().unwrap_or_else(|p| p.into_inner());
+        let counter = counters.entry(name).or_insert_with(|| {
+            counter(&metrics.registry, &format!("veritas_{name}"), &format!("{name} (reported by a module)"))
+        });
+        counter.inc_by(by);
+    }
+
+    fn observe(&self, name: &'static str, value: f64) {
+        let metrics = metrics();
+        let mut histograms = metrics.module_histograms.lock().unwrap_or_else(|p| p.into_inner());
+        let histogram = histograms.entry(name).or_insert_with(|| {
+            let buckets = if name.ends_with("_seconds") {
+                seconds_buckets()
+            } else {
+                prometheus::exponential_buckets(1.0, 2.0, 16).expect("valid buckets")
+            };
+            let opts = HistogramOpts::new(format!("veritas_{name}"), format!("{name} (reported by a module)"));
+            let histogram = Histogram::with_opts(opts.buckets(buckets)).expect("valid metric");
+            metrics.registry.register(Box::new(histogram.clone())).expect("registered once");
+            histogram
+        });
+        histogram.observe(value);
+    }
+}
+
+/// Routes the modules' reports here (once per process).
+pub fn install_module_sink() {
+    veritas_framework::telemetry::install(Box::new(ModuleSink));
+}
+
 /// The process-wide metrics.
 pub fn metrics() -> &'static Metrics {
     static METRICS: OnceLock<Metrics> = OnceLock::new();
@@ -218,6 +274,17 @@ pub fn serve(address: SocketAddr) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use tendermint_proto::v0_38::abci::Event;
+
+    #[test]
+    fn module_reports_become_veritas_metrics() {
+        use veritas_framework::telemetry::Sink;
+        ModuleSink.count("test_things", 2);
+        ModuleSink.count("test_things", 3);
+        ModuleSink.observe("test_wait_seconds", 0.01);
+        let text = metrics().render();
+        assert!(text.lines().any(|l| l == "veritas_test_things 5"), "{text}");
+        assert!(text.lines().any(|l| l == "veritas_test_wait_seconds_count 1"), "{text}");
+    }
 
     #[test]
     fn a_block_is_counted_under_the_sdk_names_and_ours() {

@@ -75,4 +75,6 @@ fn metrics_count_what_a_load_run_commits() {
     assert!(sample(&text, "veritas_check_tx_seconds_count") >= 300.0);
     assert!(sample(&text, "veritas_query_seconds_count{path=\"/cosmos.auth.v1beta1.Query/Account\"}") >= 1.0);
     assert!(sample(&text, "tx_gas_used") > 0.0);
+    assert!(sample(&text, "veritas_store_bytes") > 0.0);
+    assert_eq!(sample(&text, "veritas_store_earliest_height"), 1.0, "nothing pruned yet");
 }

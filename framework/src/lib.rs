@@ -22,6 +22,7 @@ mod module;
 mod module_set;
 pub mod pagination;
 pub mod panics;
+pub mod telemetry;
 
 pub use address::{Address, BECH32_PREFIX, SECP256K1_PUBKEY_TYPE_URL};
 pub use coins::{parse_amount, validate_denom, Coin, Coins, ProtoCoin};

@@ -595,6 +595,18 @@ pub struct EntryCounts {
 }
 
 impl Storage {
+    /// Bytes the database holds over every column family: SST files plus memtables
+    /// (RocksDB's own figures; cheap: no scan).
+    pub fn disk_bytes(&self) -> u64 {
+        let db = &self.inner.db;
+        let property = |cf, name| db.property_int_value_cf(cf, name).ok().flatten().unwrap_or(0);
+        ALL_CFS
+            .iter()
+            .filter_map(|name| db.cf_handle(name))
+            .map(|cf| property(cf, "rocksdb.total-sst-files-size") + property(cf, "rocksdb.size-all-mem-tables"))
+            .sum()
+    }
+
     /// Counts entries by scanning; costs a full pass over the tree column families.
     pub fn entry_counts(&self) -> Result<EntryCounts, StoreError> {
         let db = &self.inner.db;

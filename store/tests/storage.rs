@@ -275,4 +275,5 @@ fn an_export_view_scans_an_old_version_in_key_order() {
     let latest = storage.export_view(1).unwrap();
     assert_eq!(latest.scan("bank", b"b/", None, 10).unwrap(), pairs(&[("b/2", "TWO"), ("b/3", "three")]));
     assert!(storage.export_view(7).is_err(), "a version that does not exist");
+    assert!(storage.disk_bytes() > 0);
 }

@@ -92,6 +92,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         };
         crate::grpc::spawn(address, queries.clone(), cometbft_rpc)?;
     }
+    crate::telemetry::install_module_sink();
     if config.telemetry.enable {
         let address = config.telemetry.address.parse().context("telemetry.address")?;
         crate::telemetry::serve(address)?;

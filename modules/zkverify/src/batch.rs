@@ -23,6 +23,7 @@ use crate::g2_lines::prepare_and_check;
 use crate::msgs::{VerifyRequest, ZkMsg};
 use crate::verifier::{verify_batch_prepared, PreparedKey, Statement};
 use crate::ZkKeeper;
+use veritas_framework::telemetry;
 
 /// Verdicts produced by block batches in this process (a figure for logs and tests).
 static BATCH_VERDICTS: AtomicU64 = AtomicU64::new(0);
@@ -55,7 +56,12 @@ pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msg
         return;
     }
     BATCH_VERDICTS.fetch_add(pending.len() as u64, Ordering::Relaxed);
-    for (digest, verdict) in digests.into_iter().zip(verify_block(&pending)) {
+    let started = std::time::Instant::now();
+    let verdicts = verify_block(&pending);
+    telemetry::observe("zkverify_batch_seconds", started.elapsed().as_secs_f64());
+    telemetry::observe("zkverify_batch_proofs", pending.len() as f64);
+    telemetry::count("zkverify_batched_proofs_bls12_381", pending.len() as u64);
+    for (digest, verdict) in digests.into_iter().zip(verdicts) {
         keeper.verdicts().insert(digest, verdict);
     }
 }

@@ -110,6 +110,8 @@ fn bisect(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bo
 /// so no arrangement of invalid proofs costs more than about 1.3 times verifying them
 /// one by one (one batch of the group, one of each half, then singles).
 fn settle_failed(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
+    // A failing batch (an invalid proof in it) falls back to smaller checks.
+    veritas_framework::telemetry::count("zkverify_batch_fallbacks", 1);
     if indices.len() <= ONE_BY_ONE_BELOW {
         return one_by_one(batch, indices, verdicts);
     }
