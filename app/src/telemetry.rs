@@ -61,16 +61,19 @@ const WATCHED_EVENTS: &[&str] = &[
     "proof_verified",
 ];
 
-fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
-    let metric = IntCounter::new(name, help).expect("valid metric");
+/// Registers `metric` (made from known-good names and options) and returns it.
+fn register<M: prometheus::core::Collector + Clone + 'static>(registry: &Registry, metric: prometheus::Result<M>) -> M {
+    let metric = metric.expect("valid metric");
     registry.register(Box::new(metric.clone())).expect("registered once");
     metric
 }
 
+fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
+    register(registry, IntCounter::new(name, help))
+}
+
 fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
-    let metric = IntGauge::new(name, help).expect("valid metric");
-    registry.register(Box::new(metric.clone())).expect("registered once");
-    metric
+    register(registry, IntGauge::new(name, help))
 }
 
 /// Latency buckets from 50 µs to 10 s.
@@ -81,42 +84,48 @@ fn seconds_buckets() -> Vec<f64> {
 impl Metrics {
     fn new() -> Self {
         let registry = Registry::new();
-        let txs_by_code = IntCounterVec::new(
-            Opts::new("veritas_txs_total", "Committed transactions by result codespace and code"),
-            &["codespace", "code"],
-        )
-        .expect("valid metric");
-        registry.register(Box::new(txs_by_code.clone())).expect("registered once");
-        let block_txs = Histogram::with_opts(
-            HistogramOpts::new("veritas_block_txs", "Transactions per block")
-                .buckets(prometheus::exponential_buckets(1.0, 2.0, 16).expect("valid buckets")),
-        )
-        .expect("valid metric");
-        registry.register(Box::new(block_txs.clone())).expect("registered once");
-        let block_phase_seconds = HistogramVec::new(
-            HistogramOpts::new("veritas_block_phase_seconds", "Seconds per block phase").buckets(seconds_buckets()),
-            &["phase"],
-        )
-        .expect("valid metric");
-        registry.register(Box::new(block_phase_seconds.clone())).expect("registered once");
-        let check_tx_seconds = Histogram::with_opts(
-            HistogramOpts::new("veritas_check_tx_seconds", "CheckTx latency in seconds").buckets(seconds_buckets()),
-        )
-        .expect("valid metric");
-        registry.register(Box::new(check_tx_seconds.clone())).expect("registered once");
-        let query_seconds = HistogramVec::new(
-            HistogramOpts::new("veritas_query_seconds", "Query latency in seconds by gRPC method path")
-                .buckets(seconds_buckets()),
-            &["path"],
-        )
-        .expect("valid metric");
-        registry.register(Box::new(query_seconds.clone())).expect("registered once");
-        let events = IntCounterVec::new(
-            Opts::new("veritas_events_total", "Events of committed transactions by type (IBC, zkverify)"),
-            &["type"],
-        )
-        .expect("valid metric");
-        registry.register(Box::new(events.clone())).expect("registered once");
+        let txs_by_code = register(
+            &registry,
+            IntCounterVec::new(
+                Opts::new("veritas_txs_total", "Committed transactions by result codespace and code"),
+                &["codespace", "code"],
+            ),
+        );
+        let block_txs = register(
+            &registry,
+            Histogram::with_opts(
+                HistogramOpts::new("veritas_block_txs", "Transactions per block")
+                    .buckets(prometheus::exponential_buckets(1.0, 2.0, 16).expect("valid buckets")),
+            ),
+        );
+        let block_phase_seconds = register(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new("veritas_block_phase_seconds", "Seconds per block phase").buckets(seconds_buckets()),
+                &["phase"],
+            ),
+        );
+        let check_tx_seconds = register(
+            &registry,
+            Histogram::with_opts(
+                HistogramOpts::new("veritas_check_tx_seconds", "CheckTx latency in seconds").buckets(seconds_buckets()),
+            ),
+        );
+        let query_seconds = register(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new("veritas_query_seconds", "Query latency in seconds by gRPC method path")
+                    .buckets(seconds_buckets()),
+                &["path"],
+            ),
+        );
+        let events = register(
+            &registry,
+            IntCounterVec::new(
+                Opts::new("veritas_events_total", "Events of committed transactions by type (IBC, zkverify)"),
+                &["type"],
+            ),
+        );
         Self {
             tx_count: counter(&registry, "tx_count", "Committed transactions (Cosmos SDK name)"),
             tx_successful: counter(&registry, "tx_successful", "Committed transactions with code 0 (Cosmos SDK name)"),
@@ -220,9 +229,7 @@ impl veritas_framework::telemetry::Sink for ModuleSink {
                 prometheus::exponential_buckets(1.0, 2.0, 16).expect("valid buckets")
             };
             let opts = HistogramOpts::new(format!("veritas_{name}"), format!("{name} (reported by a module)"));
-            let histogram = Histogram::with_opts(opts.buckets(buckets)).expect("valid metric");
-            metrics.registry.register(Box::new(histogram.clone())).expect("registered once");
-            histogram
+            register(&metrics.registry, Histogram::with_opts(opts.buckets(buckets)))
         });
         histogram.observe(value);
     }

@@ -108,27 +108,7 @@ fn cli_keys_send_and_queries_against_a_real_chain() {
     assert_eq!(clients["client_states"], serde_json::json!([]));
     let traces = ok_json(&veritasd(&["q", "ibc-transfer", "denom-traces", "--node", &rpc, "--output", "json"]));
     assert_eq!(traces["denom_traces"], serde_json::json!([]));
-    let ibc_send = node.cli(&[
-        "tx",
-        "ibc-transfer",
-        "transfer",
-        "transfer",
-        "channel-7",
-        &bob,
-        "5uvrt",
-        "--from",
-        "faucet",
-        "--keyring-backend",
-        "test",
-        "--node",
-        &rpc,
-        "--fees",
-        "5000uvrt",
-        "-y",
-        "--wait",
-        "--output",
-        "json",
-    ]);
+    let ibc_send = node.tx(&["ibc-transfer", "transfer", "transfer", "channel-7", &bob, "5uvrt", "--from", "faucet"]);
     assert!(!ibc_send.status.success());
     let err = String::from_utf8_lossy(&ibc_send.stderr);
     assert!(err.contains("(ibc)") && err.contains("channel-7"), "{err}");

@@ -13,8 +13,14 @@ pub(super) fn workload(args: &LoadgenArgs) -> anyhow::Result<Workload> {
     Ok(Workload { txs, probe_address: None })
 }
 
+/// CometBFT's default mempool `max_tx_bytes` (1 MiB): larger txs are refused anyway.
+const MAX_TX_SIZE: usize = 1_048_576;
+
 /// `<seed-hash>-<i>=<filler>`, exactly `size` bytes.
 fn kv_tx(seed: &str, index: usize, size: usize) -> anyhow::Result<Vec<u8>> {
+    if size > MAX_TX_SIZE {
+        bail!("--tx-size {size} is over CometBFT's default max_tx_bytes ({MAX_TX_SIZE})");
+    }
     let key = format!("{}-{index}=", hex::encode(&Sha256::digest(seed.as_bytes())[..4]));
     if size < key.len() + 1 {
         bail!("--tx-size {size} is too small for a key=value transaction (at least {})", key.len() + 1);
@@ -36,5 +42,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.iter().filter(|&&c| c == b'=').count(), 1);
         assert!(kv_tx("s", 1, 5).is_err());
+        assert!(kv_tx("s", 1, MAX_TX_SIZE + 1).is_err());
     }
 }
