@@ -14,6 +14,7 @@ mod error;
 mod layout;
 mod overlay;
 mod proof;
+pub mod snapshot;
 mod storage;
 mod tree_reader;
 mod write_set;

@@ -251,6 +251,18 @@ impl Storage {
         Ok(StateView { storage: self.clone(), version: Some(version), walked: Some(Default::default()) })
     }
 
+    /// Every entry of every substore at `version`, substore by substore in key order: the
+    /// contents of a state-sync snapshot (see [`crate::snapshot`]).
+    pub fn snapshot_entries(&self, version: Version) -> Result<Vec<crate::snapshot::SnapshotEntry>, StoreError> {
+        let mut entries = Vec::new();
+        for substore in &self.inner.substores {
+            for (key, value) in self.entries_at(substore, version)? {
+                entries.push(crate::snapshot::SnapshotEntry { substore: substore.clone(), key, value });
+            }
+        }
+        Ok(entries)
+    }
+
     /// Every entry of `substore` at `version`, in key order: a full walk of that version's
     /// tree, with each key hash's preimage looked up.
     pub fn entries_at(&self, substore: &str, version: Version) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
