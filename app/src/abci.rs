@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::{
-    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo, RequestInitChain,
-    RequestPrepareProposal, RequestProcessProposal, RequestQuery, ResponseCheckTx, ResponseCommit,
-    ResponseFinalizeBlock, ResponseInfo, ResponseInitChain, ResponsePrepareProposal, ResponseProcessProposal,
-    ResponseQuery,
+    response_offer_snapshot, response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock,
+    RequestInfo, RequestInitChain, RequestLoadSnapshotChunk, RequestOfferSnapshot, RequestPrepareProposal,
+    RequestProcessProposal, RequestQuery, ResponseCheckTx, ResponseCommit, ResponseFinalizeBlock, ResponseInfo,
+    ResponseInitChain, ResponseListSnapshots, ResponseLoadSnapshotChunk, ResponseOfferSnapshot,
+    ResponsePrepareProposal, ResponseProcessProposal, ResponseQuery, Snapshot,
 };
 
 use crate::fatal::fatal;
@@ -20,6 +21,7 @@ use crate::mempool::Mempool;
 use crate::node::Node;
 use crate::proposal::ProposalRules;
 use crate::query::QueryService;
+use crate::snapshots::SnapshotStore;
 
 #[derive(Clone)]
 pub struct AbciApp {
@@ -27,11 +29,24 @@ pub struct AbciApp {
     mempool: Arc<Mempool>,
     queries: Arc<QueryService>,
     proposals: Arc<ProposalRules>,
+    snapshots: Option<Arc<SnapshotStore>>,
 }
 
 impl AbciApp {
     pub fn new(node: Node, mempool: Arc<Mempool>, queries: Arc<QueryService>, proposals: Arc<ProposalRules>) -> Self {
-        Self { node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))), mempool, queries, proposals }
+        Self {
+            node: Arc::new(Mutex::new(node.with_mempool(mempool.clone()))),
+            mempool,
+            queries,
+            proposals,
+            snapshots: None,
+        }
+    }
+
+    /// Serves these snapshots to state-syncing peers.
+    pub fn with_snapshots(mut self, snapshots: SnapshotStore) -> Self {
+        self.snapshots = Some(Arc::new(snapshots));
+        self
     }
 
     fn node(&self) -> MutexGuard<'_, Node> {
@@ -73,6 +88,42 @@ impl Application for AbciApp {
             }
         };
         ResponseProcessProposal { status: status as i32 }
+    }
+
+    fn list_snapshots(&self) -> ResponseListSnapshots {
+        let listed = match self.snapshots.as_ref().map(|s| s.list()) {
+            Some(Ok(listed)) => listed,
+            Some(Err(e)) => {
+                tracing::warn!("cannot list snapshots: {e:#}");
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        let snapshots = listed
+            .into_iter()
+            .map(|manifest| {
+                let (metadata, hash) = manifest.encoded();
+                Snapshot {
+                    height: manifest.height,
+                    format: manifest.format,
+                    chunks: manifest.chunk_hashes.len() as u32,
+                    hash: hash.to_vec().into(),
+                    metadata: metadata.into(),
+                }
+            })
+            .collect();
+        ResponseListSnapshots { snapshots }
+    }
+
+    fn load_snapshot_chunk(&self, request: RequestLoadSnapshotChunk) -> ResponseLoadSnapshotChunk {
+        let chunk = self.snapshots.as_ref().and_then(|s| s.chunk(request.height, request.chunk)).unwrap_or_default();
+        ResponseLoadSnapshotChunk { chunk: chunk.into() }
+    }
+
+    fn offer_snapshot(&self, request: RequestOfferSnapshot) -> ResponseOfferSnapshot {
+        let height = request.snapshot.map_or(0, |s| s.height);
+        tracing::warn!(height, "refusing a snapshot: this version cannot restore from snapshots yet");
+        ResponseOfferSnapshot { result: response_offer_snapshot::Result::Reject as i32 }
     }
 
     fn finalize_block(&self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {

@@ -38,6 +38,11 @@ impl Home {
         self.root.join("data").join("application.db")
     }
 
+    /// State-sync snapshots (see `snapshots.rs`).
+    pub fn snapshots(&self) -> PathBuf {
+        self.root.join("data").join("snapshots")
+    }
+
     /// CometBFT's own home: `cometbft start --home <this>`.
     pub fn cometbft(&self) -> PathBuf {
         self.root.join("cometbft")

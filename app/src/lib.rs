@@ -21,6 +21,7 @@ pub mod node;
 pub mod node_services;
 pub mod proposal;
 pub mod query;
+pub mod snapshots;
 pub mod telemetry;
 pub mod testkit;
 pub mod tx;

@@ -9,6 +9,7 @@ mod loadgen;
 mod module_commands;
 mod output;
 mod query;
+mod snapshots;
 mod start;
 mod testnet;
 mod tx;
@@ -63,6 +64,8 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
+    /// State-sync snapshots: list, export (node stopped), delete.
+    Snapshots(snapshots::SnapshotsArgs),
     /// Files for a network of validators on separate hosts.
     #[command(subcommand)]
     Testnet(testnet::TestnetCommand),
@@ -100,6 +103,7 @@ impl Cli {
             Command::Loadgen(args) => loadgen::run(args),
             Command::ChainInfo(args) => chain_info::run(args),
             Command::Testnet(cmd) => testnet::run(cmd),
+            Command::Snapshots(args) => snapshots::run(args),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
                 println!("abci: 2.0 (CometBFT {})", crate::cli::init::COMETBFT_VERSION);

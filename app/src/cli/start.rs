@@ -15,6 +15,7 @@ use crate::modules::tx_env;
 use crate::node::Node;
 use crate::proposal::ProposalRules;
 use crate::query::QueryService;
+use crate::snapshots::SnapshotStore;
 use veritas_store::{Storage, StorageConfig};
 
 #[derive(Debug, Args)]
@@ -97,7 +98,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         let address = config.telemetry.address.parse().context("telemetry.address")?;
         crate::telemetry::serve(address)?;
     }
-    let app = AbciApp::new(node, mempool, queries, proposals);
+    let app = AbciApp::new(node, mempool, queries, proposals).with_snapshots(SnapshotStore::new(home.snapshots()));
 
     tracing::info!(
         abci = %config.abci_address,
