@@ -73,6 +73,8 @@ old = 'enable = false\naddress = "127.0.0.1:26661"'
 assert old in text, "no [telemetry] section in " + path
 open(path, "w").write(text.replace(old, f'enable = true\naddress = "{address}"'))
 PY
+    # Snapshots for state sync every 10 heights (nodes joining later can use them).
+    sed -i 's|^snapshot_interval = 0$|snapshot_interval = 10|' "$DIR/node$i/config/app.toml"
     sed -i -e 's|^prometheus = false|prometheus = true|' \
       -e "s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$(cometbft_metrics_port "$i" "$BASE_PORT")\"|" \
       "$DIR/node$i/cometbft/config/config.toml"

@@ -44,8 +44,8 @@ impl AbciApp {
     }
 
     /// Serves these snapshots to state-syncing peers.
-    pub fn with_snapshots(mut self, snapshots: SnapshotStore) -> Self {
-        self.snapshots = Some(Arc::new(snapshots));
+    pub fn with_snapshots(mut self, snapshots: Arc<SnapshotStore>) -> Self {
+        self.snapshots = Some(snapshots);
         self
     }
 

@@ -30,6 +30,25 @@ pub struct AppConfig {
     pub grpc: GrpcConfig,
     #[serde(default)]
     pub telemetry: TelemetryConfig,
+    #[serde(default)]
+    pub state_sync: StateSyncConfig,
+}
+
+/// Snapshots for CometBFT state sync (the SDK's `state-sync` section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSyncConfig {
+    /// Write a snapshot every this many heights (0: never); keep `pruning.keep_recent`
+    /// well above the time a snapshot takes, or its version may be pruned mid-walk.
+    pub snapshot_interval: u64,
+    /// How many snapshots to keep.
+    pub snapshot_keep_recent: u32,
+}
+
+impl Default for StateSyncConfig {
+    fn default() -> Self {
+        Self { snapshot_interval: 0, snapshot_keep_recent: 2 }
+    }
 }
 
 /// The app's Prometheus endpoint (CometBFT has its own, `instrumentation.prometheus`).
@@ -106,6 +125,7 @@ impl Default for AppConfig {
             pruning: PruningConfig { keep_recent: 362_880 },
             grpc: GrpcConfig { enable: true, address: "127.0.0.1:9090".into() },
             telemetry: TelemetryConfig::default(),
+            state_sync: StateSyncConfig::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::chain_meta::ChainMeta;
 use crate::event_index::EventIndex;
 use crate::fatal::fatal;
 use crate::mempool::Mempool;
+use crate::snapshots::Snapshotter;
 use crate::tx::{TxEnv, TxOutcome};
 
 /// Consensus-connection state. One instance, behind a mutex, per process.
@@ -39,6 +40,8 @@ pub struct Node {
     block_gas_used: u64,
     /// app.toml `index_events`, applied to every result's events.
     event_index: EventIndex,
+    /// Background snapshots at app.toml's interval (none when unset).
+    snapshotter: Option<Snapshotter>,
 }
 
 impl Node {
@@ -55,7 +58,14 @@ impl Node {
             genesis_app_hash: None,
             block_gas_used: 0,
             event_index: EventIndex::all(),
+            snapshotter: None,
         }
+    }
+
+    /// Writes state-sync snapshots after commits.
+    pub fn with_snapshotter(mut self, snapshotter: Snapshotter) -> Self {
+        self.snapshotter = Some(snapshotter);
+        self
     }
 
     /// Which event attributes CometBFT indexes (default: all).
@@ -227,6 +237,9 @@ impl Node {
         telemetry.block_phase("write", started.elapsed());
         telemetry.store_bytes.set(i64::try_from(self.storage.disk_bytes()).unwrap_or(i64::MAX));
         if let Some(meta) = self.meta.get() {
+            if let Some(snapshotter) = &self.snapshotter {
+                snapshotter.after_commit(&self.storage, version, meta.height_of(version));
+            }
             let earliest = meta.height_of(self.storage.earliest_version());
             telemetry.store_earliest_height.set(i64::try_from(earliest).unwrap_or(i64::MAX));
             tracing::info!(

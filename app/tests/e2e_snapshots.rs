@@ -70,3 +70,33 @@ fn an_exported_snapshot_is_listed_and_served_over_abci() {
     let listed = ok_json(&node.cli(&["snapshots", "list", "--output", "json"]));
     assert_eq!(listed["snapshots"], serde_json::json!([]));
 }
+
+#[test]
+fn a_running_node_writes_a_snapshot_every_interval_and_keeps_the_newest() {
+    let node = Node::init("snapshots-2");
+    let app_toml = node.home.join("config/app.toml");
+    let text = std::fs::read_to_string(&app_toml).unwrap();
+    let text = text.replace("snapshot_interval = 0", "snapshot_interval = 3");
+    assert!(text.contains("snapshot_interval = 3"), "no [state_sync] section:\n{text}");
+    std::fs::write(&app_toml, text).unwrap();
+    let _app = node.start_app("app.log");
+    node.wait_abci_listening();
+    let _comet = node.start_cometbft("cometbft.log");
+    node.wait_height(10, Duration::from_secs(60));
+
+    let mut abci = BufReader::new(TcpStream::connect(("127.0.0.1", node.abci_port)).unwrap());
+    let heights = wait_for(Duration::from_secs(30), "two snapshots", || {
+        let response::Value::ListSnapshots(list) =
+            call(&mut abci, request::Value::ListSnapshots(Default::default())).ok()?
+        else {
+            return None;
+        };
+        let heights: Vec<u64> = list.snapshots.iter().map(|s| s.height).collect();
+        (heights.len() == 2 && heights[0] >= 9).then_some(heights)
+    });
+    assert!(heights.iter().all(|h| h % 3 == 0), "{heights:?}");
+    assert!(heights[0] > heights[1], "newest first: {heights:?}");
+    // snapshot_keep_recent = 2: older ones are gone from disk too.
+    let listed = ok_json(&node.cli(&["snapshots", "list", "--output", "json"]));
+    assert!(listed["snapshots"].as_array().unwrap().len() <= 3, "{listed}");
+}

@@ -74,7 +74,15 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     let proposals = Arc::new(ProposalRules::new(storage.clone(), env.clone(), meta.clone()));
     let event_index = crate::event_index::EventIndex::parse(&config.index_events)
         .with_context(|| format!("invalid index_events in {}", home.app_toml().display()))?;
-    let node = Node::new(storage.clone(), env.clone(), meta.clone()).with_event_index(event_index);
+    let snapshots = Arc::new(SnapshotStore::new(home.snapshots()));
+    let snapshotter = crate::snapshots::Snapshotter::new(
+        snapshots.clone(),
+        config.state_sync.snapshot_interval,
+        config.state_sync.snapshot_keep_recent as usize,
+    );
+    let node = Node::new(storage.clone(), env.clone(), meta.clone())
+        .with_event_index(event_index)
+        .with_snapshotter(snapshotter);
     let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
     let limits = crate::query::QueryLimits {
         simulate_gas_cap: config.query_gas_limit,
@@ -98,7 +106,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         let address = config.telemetry.address.parse().context("telemetry.address")?;
         crate::telemetry::serve(address)?;
     }
-    let app = AbciApp::new(node, mempool, queries, proposals).with_snapshots(SnapshotStore::new(home.snapshots()));
+    let app = AbciApp::new(node, mempool, queries, proposals).with_snapshots(snapshots);
 
     tracing::info!(
         abci = %config.abci_address,
