@@ -65,7 +65,7 @@ for i in $(seq 0 $((VALIDATORS - 1))); do
     -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$(p2p_port "$i" "$BASE_PORT")\"|" "$config"
   grep -qF "laddr = \"tcp://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")\"" "$config" \
     || { echo "kvstore.sh: could not set the RPC address in $config" >&2; exit 1; }
-  others=$(printf '%s\n' "${peers[@]}" | { grep -v "^${peers[$i]}$" || true; } | paste -sd, -)
+  others="$(peers_except "$i" "${peers[@]}")"
   tune_cometbft "$config" "$others"
   nohup cometbft start --home "$DIR/node$i" >>"$DIR/node$i/cometbft.log" 2>&1 &
   echo $! >"$DIR/node$i/cometbft.pid"

@@ -8,6 +8,17 @@ grpc_port() { echo $(($2 + 10 * $1 + 9)); }
 cometbft_metrics_port() { echo $(($2 + 10 * $1 + 4)); }
 app_metrics_port() { echo $(($2 + 10 * $1 + 5)); }
 
+# peers_except I PEER...: the PEERs but the I-th (0-based), comma-separated.
+peers_except() {
+  local skip="$1" i=0 out=() peer
+  shift
+  for peer in "$@"; do
+    [ "$i" -eq "$skip" ] || out+=("$peer")
+    i=$((i + 1))
+  done
+  (IFS=,; echo "${out[*]}")
+}
+
 # tune_cometbft CONFIG PEERS: the CometBFT settings every local network here shares (Veritas,
 # simd and the kvstore reference of bench/e2e.sh), so their numbers compare: loopback peers
 # (private addresses, several nodes on one IP), 1 s blocks, a 50,000-tx mempool for load

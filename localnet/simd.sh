@@ -81,7 +81,7 @@ if [ ! -f "$DIR/localnet.env" ]; then
       -e "s|^laddr = \"tcp://127.0.0.1:26657\"|laddr = \"tcp://127.0.0.1:$(rpc_port "$i" "$BASE_PORT")\"|" \
       -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$(p2p_port "$i" "$BASE_PORT")\"|" \
       -e 's|^pprof_laddr = .*|pprof_laddr = ""|' "$NODE/config/config.toml"
-    others=$(printf '%s\n' "${peers[@]}" | { grep -v "^${peers[$i]}$" || true; } | paste -sd, -)
+    others="$(peers_except "$i" "${peers[@]}")"
     tune_cometbft "$NODE/config/config.toml" "$others"
     sed -i -e "s|^address = \"localhost:9090\"|address = \"127.0.0.1:$(grpc_port "$i" "$BASE_PORT")\"|" \
       -e 's|^minimum-gas-prices = .*|minimum-gas-prices = "0.0025stake"|' "$NODE/config/app.toml"

@@ -109,7 +109,7 @@ PY
   done
   for i in $(seq 0 $((VALIDATORS - 1))); do
     [ "$i" -eq 0 ] || cp "$DIR/node0/cometbft/config/genesis.json" "$DIR/node$i/cometbft/config/genesis.json"
-    others=$(printf '%s\n' "${peers[@]}" | { grep -v "^${peers[$i]}$" || true; } | paste -sd, -)
+    others="$(peers_except "$i" "${peers[@]}")"
     tune_cometbft "$DIR/node$i/cometbft/config/config.toml" "$others"
   done
   printf 'CHAIN_ID=%s\nVALIDATORS=%s\nBASE_PORT=%s\n' "$CHAIN_ID" "$VALIDATORS" "$BASE_PORT" >"$DIR/localnet.env"

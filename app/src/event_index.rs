@@ -7,7 +7,7 @@
 //! and `tx` keys below and each module's [`Module::indexed_events`](veritas_framework::Module).
 //! `tx.hash` and `tx.height` are CometBFT's own and always indexed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tendermint_proto::v0_38::abci::Event;
 use veritas_framework::ModuleSet;
@@ -24,14 +24,14 @@ pub struct EventIndex {
     all: bool,
     /// Event types indexed with all their attributes.
     types: BTreeSet<String>,
-    /// `(type, attribute)` pairs.
-    attributes: BTreeSet<(String, String)>,
+    /// Attribute keys indexed, by event type.
+    attributes: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl EventIndex {
     /// Every attribute indexed.
     pub fn all() -> Self {
-        Self { all: true, types: BTreeSet::new(), attributes: BTreeSet::new() }
+        Self { all: true, types: BTreeSet::new(), attributes: BTreeMap::new() }
     }
 
     /// The default list: the pipeline's keys and every module's.
@@ -49,13 +49,13 @@ impl EventIndex {
         if entries.is_empty() {
             return Ok(Self::all());
         }
-        let mut index = Self { all: false, types: BTreeSet::new(), attributes: BTreeSet::new() };
+        let mut index = Self { all: false, types: BTreeSet::new(), attributes: BTreeMap::new() };
         for entry in entries {
             let valid =
                 |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-/".contains(c));
             match entry.split_once('.') {
                 Some((kind, key)) if valid(kind) && valid(key) => {
-                    index.attributes.insert((kind.to_owned(), key.to_owned()));
+                    index.attributes.entry(kind.to_owned()).or_default().insert(key.to_owned());
                 }
                 None if valid(entry) => {
                     index.types.insert(entry.clone());
@@ -66,13 +66,14 @@ impl EventIndex {
         Ok(index)
     }
 
-    /// Sets each attribute's `index` flag by this list.
+    /// Sets each attribute's `index` flag by this list (every result of every block: no
+    /// allocation per attribute).
     pub fn mark(&self, events: &mut [Event]) {
         for event in events {
             let whole_type = self.all || self.types.contains(&event.r#type);
+            let keys = self.attributes.get(&event.r#type);
             for attribute in &mut event.attributes {
-                attribute.index =
-                    whole_type || self.attributes.contains(&(event.r#type.clone(), attribute.key.clone()));
+                attribute.index = whole_type || keys.is_some_and(|k| k.contains(&attribute.key));
             }
         }
     }

@@ -14,6 +14,7 @@ pub mod genesis_doc;
 pub mod grpc;
 pub mod home;
 pub mod keyring;
+pub mod listen;
 pub mod logging;
 pub mod mempool;
 pub mod modules;

@@ -127,11 +127,14 @@ impl QueryService {
     }
 
     pub fn query(&self, request: RequestQuery) -> ResponseQuery {
+        /// The code `sdk::unknown_request` answers with, read once.
+        static UNKNOWN_REQUEST_CODE: std::sync::LazyLock<u32> =
+            std::sync::LazyLock::new(|| sdk::unknown_request("").code());
         let started = std::time::Instant::now();
         let response = self.query_in_turn(&request);
         // Labelled by path only when the path is one the node answers, so strangers'
         // paths cannot multiply the metric's series.
-        let unknown = response.code == sdk::unknown_request("").code() && response.codespace == "sdk";
+        let unknown = response.codespace == sdk::CODESPACE && response.code == *UNKNOWN_REQUEST_CODE;
         let label = match request.path.as_str() {
             p if p.starts_with("/store/") || p.starts_with("store/") => "store",
             _ if unknown => "other",

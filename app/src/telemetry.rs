@@ -165,27 +165,39 @@ impl Metrics {
         }
     }
 
-    /// Counts a finalized block's transaction results.
+    /// Counts a finalized block's transaction results (tallied per block first, so each
+    /// labelled series is touched once per block, not once per transaction).
     pub fn record_block(&self, height: u64, results: &[ExecTxResult]) {
         self.block_height.set(height as i64);
         self.block_txs.observe(results.len() as f64);
+        let mut by_code: std::collections::BTreeMap<(&str, u32), u64> = Default::default();
+        let mut events: std::collections::BTreeMap<&str, u64> = Default::default();
+        let (mut gas_used, mut gas_wanted) = (0u64, 0u64);
         for result in results {
-            self.tx_count.inc();
-            if result.code == 0 {
-                self.tx_successful.inc();
-            } else {
-                self.tx_failed.inc();
-            }
-            self.tx_gas_used.set(result.gas_used);
-            self.tx_gas_wanted.set(result.gas_wanted);
-            self.gas_used_total.inc_by(result.gas_used.max(0) as u64);
-            self.gas_wanted_total.inc_by(result.gas_wanted.max(0) as u64);
-            self.txs_by_code.with_label_values(&[result.codespace.as_str(), &result.code.to_string()]).inc();
+            *by_code.entry((result.codespace.as_str(), result.code)).or_default() += 1;
+            gas_used += result.gas_used.max(0) as u64;
+            gas_wanted += result.gas_wanted.max(0) as u64;
             for event in &result.events {
                 if WATCHED_EVENTS.contains(&event.r#type.as_str()) {
-                    self.events.with_label_values(&[event.r#type.as_str()]).inc();
+                    *events.entry(event.r#type.as_str()).or_default() += 1;
                 }
             }
+        }
+        let failed: u64 = by_code.iter().filter(|((_, code), _)| *code != 0).map(|(_, n)| n).sum();
+        self.tx_count.inc_by(results.len() as u64);
+        self.tx_failed.inc_by(failed);
+        self.tx_successful.inc_by(results.len() as u64 - failed);
+        if let Some(last) = results.last() {
+            self.tx_gas_used.set(last.gas_used);
+            self.tx_gas_wanted.set(last.gas_wanted);
+        }
+        self.gas_used_total.inc_by(gas_used);
+        self.gas_wanted_total.inc_by(gas_wanted);
+        for ((codespace, code), n) in by_code {
+            self.txs_by_code.with_label_values(&[codespace, &code.to_string()]).inc_by(n);
+        }
+        for (kind, n) in events {
+            self.events.with_label_values(&[kind]).inc_by(n);
         }
     }
 
@@ -248,12 +260,8 @@ pub fn metrics() -> &'static Metrics {
 
 /// Serves `GET /metrics` on `address` in the background.
 pub fn serve(address: SocketAddr) -> anyhow::Result<()> {
-    let listener = std::net::TcpListener::bind(address).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
-            "telemetry address {address} is already in use (CometBFT's Prometheus defaults to :26660); change telemetry.address in app.toml"
-        ),
-        _ => anyhow::anyhow!("cannot listen on telemetry address {address}: {e}"),
-    })?;
+    // CometBFT's own Prometheus defaults to :26660, hence the app's 26661.
+    let listener = crate::listen::bind(address, "telemetry", "telemetry.address")?;
     listener.set_nonblocking(true)?;
     std::thread::Builder::new()
         .name("telemetry".into())

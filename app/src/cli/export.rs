@@ -26,27 +26,45 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
 }
 
+/// The state of a stopped node: its database (opening it fails clearly while a node holds
+/// it), chain facts and latest version. Shared by `export` and `snapshots export`.
+pub(super) struct StoppedNode {
+    pub storage: veritas_store::Storage,
+    pub meta: ChainMeta,
+    pub latest: veritas_store::Version,
+}
+
+impl StoppedNode {
+    pub fn open(home: &Home) -> anyhow::Result<Self> {
+        let config = AppConfig::load(&home.app_toml())?;
+        let storage = super::start::open_storage(home, &crate::modules::module_set(), config.pruning.keep_recent)?;
+        let empty = "this node has not committed a block yet";
+        let meta = ChainMeta::load(&storage)?.context(empty)?;
+        let latest = storage.latest_version().context(empty)?;
+        Ok(Self { storage, meta, latest })
+    }
+
+    /// The store version of `height` (latest when `None`), if this node retains it.
+    pub fn version_at(&self, height: Option<u64>) -> anyhow::Result<veritas_store::Version> {
+        let Some(height) = height else { return Ok(self.latest) };
+        let earliest = self.storage.earliest_version();
+        self.meta.version_of(height).filter(|v| *v <= self.latest && *v >= earliest).with_context(|| {
+            format!(
+                "height {height} is not retained: this node has heights {} to {}",
+                self.meta.height_of(earliest),
+                self.meta.height_of(self.latest)
+            )
+        })
+    }
+}
+
 pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     let home = Home::resolve(args.home.home)?;
     home.ensure_initialised()?;
-    let config = AppConfig::load(&home.app_toml())?;
     let modules = crate::modules::module_set();
-    // Opening the state database fails clearly while a node holds it: stop veritasd first.
-    let storage = super::start::open_storage(&home, &modules, config.pruning.keep_recent)?;
-    let meta = ChainMeta::load(&storage)?.context("this node has not committed a block yet: nothing to export")?;
-    let latest = storage.latest_version().context("this node has not committed a block yet: nothing to export")?;
-    let version = match args.height {
-        None => latest,
-        Some(height) => {
-            meta.version_of(height).filter(|v| *v <= latest && *v >= storage.earliest_version()).with_context(|| {
-                format!(
-                    "height {height} is not retained: this node has heights {} to {}",
-                    meta.height_of(storage.earliest_version()),
-                    meta.height_of(latest)
-                )
-            })?
-        }
-    };
+    let node = StoppedNode::open(&home)?;
+    let version = node.version_at(args.height)?;
+    let StoppedNode { storage, meta, latest } = node;
     let height = meta.height_of(version);
     let view = storage.export_view(version)?;
     let app_state = modules

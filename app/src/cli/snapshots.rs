@@ -6,8 +6,6 @@ use serde_json::json;
 
 use super::output::{print, Output};
 use super::HomeArg;
-use crate::chain_meta::ChainMeta;
-use crate::config::AppConfig;
 use crate::home::Home;
 use crate::snapshots::SnapshotStore;
 
@@ -48,19 +46,9 @@ pub fn run(args: SnapshotsArgs) -> anyhow::Result<()> {
             print(args.output, &json!({ "snapshots": listed }));
         }
         SnapshotsCommand::Export { height } => {
-            let config = AppConfig::load(&home.app_toml())?;
-            let modules = crate::modules::module_set();
-            let storage = super::start::open_storage(&home, &modules, config.pruning.keep_recent)?;
-            let meta = anyhow::Context::context(ChainMeta::load(&storage)?, "this node has not committed a block yet")?;
-            let latest = anyhow::Context::context(storage.latest_version(), "this node has not committed a block yet")?;
-            let version = match height {
-                None => latest,
-                Some(h) => meta
-                    .version_of(h)
-                    .filter(|v| *v <= latest && *v >= storage.earliest_version())
-                    .ok_or_else(|| anyhow::anyhow!("height {h} is not retained by this node"))?,
-            };
-            let manifest = store.create(&storage, version, meta.height_of(version))?;
+            let node = super::export::StoppedNode::open(&home)?;
+            let version = node.version_at(height)?;
+            let manifest = store.create(&node.storage, version, node.meta.height_of(version))?;
             print(
                 args.output,
                 &json!({ "height": manifest.height, "chunks": manifest.chunk_hashes.len(), "entries": manifest.entries, "app_hash": manifest.app_hash, "dir": store.dir() }),

@@ -1,4 +1,3 @@
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -62,14 +61,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     }
 
     // Bound before anything else starts, so a second node on the same port fails clearly.
-    let listener = TcpListener::bind(&config.abci_address).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
-            "ABCI address {} is already in use (is another veritasd running?); change abci_address in {}",
-            config.abci_address,
-            home.app_toml().display()
-        ),
-        _ => anyhow::anyhow!("cannot listen on ABCI address {}: {e}", config.abci_address),
-    })?;
+    let listener = crate::listen::bind(config.abci_address.as_str(), "ABCI", "abci_address")?;
 
     let proposals = Arc::new(ProposalRules::new(storage.clone(), env.clone(), meta.clone()));
     let event_index = crate::event_index::EventIndex::parse(&config.index_events)

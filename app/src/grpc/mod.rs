@@ -40,12 +40,7 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// gRPC from a thread of its own. `cometbft_rpc` is the URL `BroadcastTx` and `GetTx`
 /// use; without it they answer `Unavailable`.
 pub fn spawn(address: SocketAddr, queries: Arc<QueryService>, cometbft_rpc: Option<String>) -> anyhow::Result<()> {
-    let listener = std::net::TcpListener::bind(address).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
-            "gRPC address {address} is already in use (is another veritasd running?); change grpc.address in app.toml"
-        ),
-        _ => anyhow::anyhow!("cannot listen on gRPC address {address}: {e}"),
-    })?;
+    let listener = crate::listen::bind(address, "gRPC", "grpc.address")?;
     listener.set_nonblocking(true)?;
     let cometbft = match cometbft_rpc {
         Some(url) => Some(Arc::new(
