@@ -8,11 +8,13 @@
 //! - SIGTERM or SIGINT to veritasd is forwarded; veritasd waits up to [`STOP_GRACE`] for the
 //!   child (then SIGKILLs it) and exits: the pair stops together. Block execution is idle by
 //!   then (CometBFT sends nothing more), and a commit is one atomic write in any case.
-//! - If veritasd itself dies, CometBFT loses its ABCI connection and stops on its own (it
-//!   exits when a proxy app connection fails); the next `veritasd start --with-cometbft`
-//!   starts a new child.
+//! - If veritasd itself dies, the kernel SIGKILLs the child (`PR_SET_PDEATHSIG`): CometBFT
+//!   would try to stop on its own when its ABCI connection fails, but v0.38 can hang in that
+//!   shutdown (a consensus Commit waiting on a flush the dead socket client never answers).
+//!   Its stores are crash-safe; the next `veritasd start --with-cometbft` starts a new child.
 
 use std::fs::OpenOptions;
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,6 +46,8 @@ pub struct ChildSpec {
 }
 
 impl ChildSpec {
+    // The one unsafe block of the workspace: std's pre_exec is how a child gets a parent-death signal.
+    #[allow(unsafe_code)]
     fn spawn(&self) -> anyhow::Result<Child> {
         let mut command = Command::new(&self.binary);
         command.arg("start").arg("--home").arg(&self.home).stdin(Stdio::null());
@@ -54,6 +58,13 @@ impl ChildSpec {
                 .open(path)
                 .with_context(|| format!("cannot open the CometBFT log {}", path.display()))?;
             command.stdout(file.try_clone()?).stderr(file);
+        }
+        // SAFETY: the closure runs between fork and exec and only makes a syscall.
+        unsafe {
+            command.pre_exec(|| {
+                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)?;
+                Ok(())
+            });
         }
         command.spawn().with_context(|| format!("cannot start {}", self.binary.display()))
     }
