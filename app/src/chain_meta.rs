@@ -9,6 +9,8 @@ const INITIAL_HEIGHT: &[u8] = b"chain/initial_height";
 const MAX_BLOCK_BYTES: &[u8] = b"chain/max_block_bytes";
 const MAX_GAS: &[u8] = b"chain/max_gas";
 const LAST_BLOCK_TIME: &[u8] = b"chain/last_block_time";
+/// CometBFT's `block.max_bytes` when a genesis document gives none.
+const COMETBFT_DEFAULT_MAX_BLOCK_BYTES: i64 = 22_020_096;
 
 /// The aux entry recording the time of the block being committed.
 pub fn last_block_time_entry(time: Timestamp) -> (Vec<u8>, Option<Vec<u8>>) {
@@ -34,7 +36,8 @@ pub fn last_block_time(storage: &Storage) -> Timestamp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainMeta {
     pub chain_id: String,
-    /// The height of the first block; store version `v` holds height `initial_height + v`.
+    /// The height store version 0 holds: the first block's, or, on a node restored from
+    /// a snapshot, the snapshot's. Store version `v` holds height `initial_height + v`.
     pub initial_height: u64,
     /// `block.max_bytes` from genesis consensus params; `None` for unlimited.
     pub max_block_bytes: Option<u64>,
@@ -62,6 +65,29 @@ impl ChainMeta {
         }))
     }
 
+    /// The facts InitChain would give for this genesis document (CometBFT's defaults for
+    /// missing consensus params): what a node restored from a snapshot, which never sees
+    /// InitChain, records instead.
+    pub fn from_genesis(genesis: &serde_json::Value) -> anyhow::Result<Self> {
+        let chain_id = crate::genesis_doc::chain_id(genesis)?.to_owned();
+        let number = |value: &serde_json::Value, default: i64| -> anyhow::Result<i64> {
+            match value {
+                serde_json::Value::Null => Ok(default),
+                serde_json::Value::String(s) => s.parse().map_err(|_| anyhow::anyhow!("{s:?} is not an integer")),
+                serde_json::Value::Number(n) => n.as_i64().ok_or_else(|| anyhow::anyhow!("{n} is not an integer")),
+                other => anyhow::bail!("{other} is not an integer"),
+            }
+        };
+        let block = &genesis["consensus_params"]["block"];
+        let positive = |n: i64| u64::try_from(n).ok().filter(|&n| n > 0);
+        Ok(Self {
+            chain_id,
+            initial_height: u64::try_from(number(&genesis["initial_height"], 1)?).unwrap_or(1).max(1),
+            max_block_bytes: positive(number(&block["max_bytes"], COMETBFT_DEFAULT_MAX_BLOCK_BYTES)?),
+            max_gas: positive(number(&block["max_gas"], -1)?),
+        })
+    }
+
     /// Entries for [`Storage::prepare_commit`]'s `aux` argument.
     pub fn aux_entries(&self) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
         vec![
@@ -79,5 +105,38 @@ impl ChainMeta {
     /// The store version holding `height`, if `height` is at or after genesis.
     pub fn version_of(&self, height: u64) -> Option<u64> {
         height.checked_sub(self.initial_height)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn genesis_facts_match_what_init_chain_gives() {
+        let meta = ChainMeta::from_genesis(&json!({
+            "chain_id": "veritas-local-1",
+            "initial_height": "5",
+            "consensus_params": { "block": { "max_bytes": "1048576", "max_gas": "200000000" } }
+        }))
+        .unwrap();
+        assert_eq!(
+            meta,
+            ChainMeta {
+                chain_id: "veritas-local-1".into(),
+                initial_height: 5,
+                max_block_bytes: Some(1_048_576),
+                max_gas: Some(200_000_000)
+            }
+        );
+        let defaults = ChainMeta::from_genesis(&json!({ "chain_id": "c" })).unwrap();
+        assert_eq!((defaults.initial_height, defaults.max_block_bytes, defaults.max_gas), (1, Some(22_020_096), None));
+        let unlimited =
+            json!({ "chain_id": "c", "consensus_params": { "block": { "max_bytes": "-1", "max_gas": "-1" } } });
+        let unlimited = ChainMeta::from_genesis(&unlimited).unwrap();
+        assert_eq!((unlimited.max_block_bytes, unlimited.max_gas), (None, None));
+        let bad = json!({ "chain_id": "c", "consensus_params": { "block": { "max_gas": "lots" } } });
+        assert!(ChainMeta::from_genesis(&bad).is_err());
     }
 }

@@ -19,7 +19,7 @@ use crate::chain_meta::ChainMeta;
 use crate::event_index::EventIndex;
 use crate::fatal::fatal;
 use crate::mempool::Mempool;
-use crate::snapshots::Snapshotter;
+use crate::snapshots::{Restore, Snapshotter};
 use crate::tx::{TxEnv, TxOutcome};
 
 /// Consensus-connection state. One instance, behind a mutex, per process.
@@ -255,6 +255,35 @@ impl Node {
         }
         // CometBFT keeps every block; operators prune its block store themselves.
         ResponseCommit { retain_height: 0 }
+    }
+}
+
+impl Node {
+    /// Whether the state database holds any version (InitChain's or a restore's).
+    pub fn has_state(&self) -> bool {
+        self.storage.latest_version().is_some()
+    }
+
+    /// Writes a fully applied snapshot restore as this node's state (see
+    /// [`Restore::commit`]) and opens for business at its height: queries, CheckTx and the
+    /// next FinalizeBlock all start from it.
+    pub fn install_snapshot(&mut self, restore: Restore, genesis: &ChainMeta) -> anyhow::Result<u64> {
+        if let Some(known) = self.meta.get() {
+            anyhow::ensure!(
+                known.chain_id == genesis.chain_id,
+                "the snapshot is for chain {} but this node runs {}",
+                genesis.chain_id,
+                known.chain_id
+            );
+        }
+        let meta = restore.commit(&self.storage, genesis)?;
+        let height = meta.initial_height;
+        // A fresh node has no chain facts until InitChain or this.
+        let _ = self.meta.set(meta);
+        if let Some(mempool) = &self.mempool {
+            mempool.reset();
+        }
+        Ok(height)
     }
 }
 

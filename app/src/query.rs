@@ -317,7 +317,10 @@ impl QueryService {
             )));
         }
         let version = meta.version_of(height).ok_or_else(|| {
-            sdk::invalid_height(format!("height {height} is before the chain's initial height {}", meta.initial_height))
+            sdk::invalid_height(format!(
+                "height {height} is before the first height this node holds ({}: the chain's initial height or the snapshot it was restored from)",
+                meta.initial_height
+            ))
         })?;
         let earliest = self.storage.earliest_version();
         if version < earliest {

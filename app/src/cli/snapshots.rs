@@ -1,13 +1,16 @@
-//! `veritasd snapshots list|export|delete`: the node's state-sync snapshots (the SDK's
-//! `simd snapshots`). `export` reads the state database, so the node must be stopped.
+//! `veritasd snapshots list|export|restore|delete`: the node's state-sync snapshots (the
+//! SDK's `simd snapshots`). `export` and `restore` open the state database, so the node
+//! must be stopped.
 
+use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::output::{print, Output};
 use super::HomeArg;
+use crate::chain_meta::ChainMeta;
 use crate::home::Home;
-use crate::snapshots::SnapshotStore;
+use crate::snapshots::{ChunkVerdict, Restore, SnapshotStore};
 
 #[derive(Debug, Args)]
 pub struct SnapshotsArgs {
@@ -28,6 +31,10 @@ enum SnapshotsCommand {
         #[arg(long)]
         height: Option<u64>,
     },
+    /// Rebuild the state database from the snapshot at a height (the database must be
+    /// empty: move data/state.db away first). Every chunk and the rebuilt app hash are
+    /// checked against the manifest. On start, CometBFT replays its blocks after that height.
+    Restore { height: u64 },
     /// Remove the snapshot at a height.
     Delete { height: u64 },
 }
@@ -54,10 +61,46 @@ pub fn run(args: SnapshotsArgs) -> anyhow::Result<()> {
                 &json!({ "height": manifest.height, "chunks": manifest.chunk_hashes.len(), "entries": manifest.entries, "app_hash": manifest.app_hash, "dir": store.dir() }),
             );
         }
+        SnapshotsCommand::Restore { height } => {
+            let restored = restore_from_disk(&home, &store, height)?;
+            print(args.output, &restored);
+        }
         SnapshotsCommand::Delete { height } => {
             store.delete(height)?;
             print(args.output, &json!({ "deleted": height }));
         }
     }
     Ok(())
+}
+
+/// Restores the snapshot at `height` of `store` into the (empty) state database of `home`.
+fn restore_from_disk(home: &Home, store: &SnapshotStore, height: u64) -> anyhow::Result<serde_json::Value> {
+    let manifest = store
+        .list()?
+        .into_iter()
+        .find(|m| m.height == height)
+        .ok_or_else(|| anyhow::anyhow!("there is no snapshot at height {height} in {}", store.dir().display()))?;
+    let genesis = crate::genesis_doc::read_genesis(&home.genesis())?;
+    let chain = ChainMeta::from_genesis(&genesis)?;
+    let config = crate::config::AppConfig::load(&home.app_toml())?;
+    let storage = super::start::open_storage(home, &crate::modules::module_set(), config.pruning.keep_recent)?;
+    if let Some(version) = storage.latest_version() {
+        anyhow::bail!(
+            "{} already holds state (version {version}); stop the node and move it away before restoring",
+            home.state_db().display()
+        );
+    }
+    // The manifest on this disk is what the operator trusts here.
+    let trusted = hex::decode(&manifest.app_hash).context("the manifest's app hash is not hex")?;
+    let mut restore = Restore::new(manifest.clone(), &trusted).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for index in 0..restore.chunks() {
+        let chunk = store.chunk(height, index).ok_or_else(|| anyhow::anyhow!("chunk {index} is missing"))?;
+        match restore.apply(index, &chunk) {
+            ChunkVerdict::Accepted { .. } => {}
+            ChunkVerdict::Corrupt(why) | ChunkVerdict::BadSnapshot(why) => anyhow::bail!("{why}"),
+            ChunkVerdict::OutOfOrder { expected } => anyhow::bail!("chunk {index} applied before {expected}"),
+        }
+    }
+    let meta = restore.commit(&storage, &chain)?;
+    Ok(json!({ "restored": meta.initial_height, "entries": manifest.entries, "app_hash": manifest.app_hash }))
 }

@@ -98,7 +98,9 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
         let address = config.telemetry.address.parse().context("telemetry.address")?;
         crate::telemetry::serve(address)?;
     }
-    let app = AbciApp::new(node, mempool, queries, proposals).with_snapshots(snapshots);
+    let app = AbciApp::new(node, mempool, queries, proposals)
+        .with_snapshots(snapshots)
+        .with_state_sync(ChainMeta::from_genesis(&genesis)?);
 
     tracing::info!(
         abci = %config.abci_address,

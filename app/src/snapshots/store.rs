@@ -1,10 +1,8 @@
-//! State-sync snapshots kept on disk, in the format of [`veritas_store::snapshot`]:
+//! Snapshots kept on disk, in the format of [`veritas_store::snapshot`]:
 //! `<home>/data/snapshots/<height>/manifest.json` and `chunk-<i>` files, written under a
 //! temporary name and renamed, so a listed snapshot is always complete.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
@@ -117,55 +115,6 @@ impl SnapshotStore {
 
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-}
-
-/// Writes a snapshot every `interval` heights in the background (app.toml `[state_sync]`),
-/// keeping the `keep_recent` newest; consensus never waits for it.
-pub struct Snapshotter {
-    store: Arc<SnapshotStore>,
-    interval: u64,
-    keep_recent: usize,
-    busy: Arc<AtomicBool>,
-}
-
-impl Snapshotter {
-    pub fn new(store: Arc<SnapshotStore>, interval: u64, keep_recent: usize) -> Self {
-        Self { store, interval, keep_recent, busy: Arc::new(AtomicBool::new(false)) }
-    }
-
-    /// Called after each commit: starts a snapshot of `version` when `height` is due.
-    pub fn after_commit(&self, storage: &Storage, version: Version, height: u64) {
-        if self.interval == 0 || !height.is_multiple_of(self.interval) {
-            return;
-        }
-        if self.busy.swap(true, Ordering::SeqCst) {
-            tracing::warn!(height, "skipping this snapshot: the previous one is still being written");
-            return;
-        }
-        let (storage, store, busy, keep) = (storage.clone(), self.store.clone(), self.busy.clone(), self.keep_recent);
-        let spawned = std::thread::Builder::new().name("snapshot".into()).spawn(move || {
-            let started = std::time::Instant::now();
-            match store.create(&storage, version, height) {
-                Ok(manifest) => tracing::info!(
-                    height,
-                    chunks = manifest.chunk_hashes.len(),
-                    entries = manifest.entries,
-                    ms = started.elapsed().as_millis() as u64,
-                    "snapshot written"
-                ),
-                // A version pruned mid-walk (a small pruning.keep_recent) lands here.
-                Err(e) => tracing::error!(height, "cannot write the snapshot: {e:#}"),
-            }
-            if let Err(e) = store.prune(keep) {
-                tracing::warn!("cannot remove old snapshots: {e:#}");
-            }
-            busy.store(false, Ordering::SeqCst);
-        });
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the snapshot thread: {e}");
-            self.busy.store(false, Ordering::SeqCst);
-        }
     }
 }
 
