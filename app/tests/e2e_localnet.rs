@@ -4,28 +4,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::localnet::{ok, Localnet};
 use common::*;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::QueryBalanceRequest;
 use prost::Message;
-
-fn script(root: &Path, name: &str, args: &[&str]) -> std::process::Output {
-    Command::new("bash")
-        .arg(root.join("localnet").join(name))
-        .args(args)
-        .env("VERITASD_BIN", VERITASD)
-        .env("COMETBFT_BIN", cometbft())
-        .output()
-        .unwrap()
-}
-
-fn ok(out: std::process::Output) -> String {
-    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// The raw answer of `node` to a Balance query at `height`.
 fn balance_at(rpc_port: u16, address: &str, height: u64) -> String {
@@ -38,24 +23,13 @@ fn balance_at(rpc_port: u16, address: &str, height: u64) -> String {
 
 #[test]
 fn four_validators_agree_under_load_and_faults() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = tempfile::tempdir().unwrap();
-    let dir_s = dir.path().to_str().unwrap().to_owned();
-    // 40 free ports (4 nodes × 10) in 20000-31999, below the ephemeral range.
-    let base = free_port_block(20_000, 1200, 40);
-    let rpc_of = |i: u16| base + 10 * i + 7;
-    // Stops the nodes whatever happens below, even if up.sh itself fails half-way.
-    let guard = DownOnDrop { root: root.clone(), dir: dir_s.clone() };
-    ok(script(
-        &root,
-        "up.sh",
-        &["--validators", "4", "--chain-id", "e2e-local-1", "--dir", &dir_s, "--base-port", &base.to_string()],
-    ));
-    let height = |i: u16| latest_height(rpc_of(i)).unwrap_or(0);
+    let net = Localnet::start(4, "e2e-local-1", &[]);
+    let rpc_of = |i: u16| net.rpc_port(i);
+    let height = |i: u16| net.height(i);
 
     // Mixed load over all four nodes, with node2 SIGKILLed in the middle of it.
     let nodes: Vec<String> = (0..4).map(|i| format!("http://127.0.0.1:{}", rpc_of(i))).collect();
-    let home0 = dir.path().join("node0");
+    let home0 = net.home(0);
     let load = Command::new(VERITASD)
         .args([
             "loadgen",
@@ -82,10 +56,10 @@ fn four_validators_agree_under_load_and_faults() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_secs(4));
-    ok(script(&root, "node.sh", &["--dir", &dir_s, "2", "kill"]));
+    ok(net.script("node.sh", &["2", "kill"]));
     let at_kill = height(0);
     wait_for(Duration::from_secs(30), "blocks without node2", || (height(0) >= at_kill + 3).then_some(()));
-    ok(script(&root, "node.sh", &["--dir", &dir_s, "2", "start"]));
+    ok(net.script("node.sh", &["2", "start"]));
 
     let out = load.wait_with_output().unwrap();
     assert!(out.status.success(), "loadgen failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -114,33 +88,21 @@ fn four_validators_agree_under_load_and_faults() {
     let spread = (0..4).map(height).max().unwrap() - (0..4).map(height).min().unwrap();
     assert!(spread <= 3, "nodes are {spread} blocks apart");
     for i in 0..4 {
-        let log = std::fs::read_to_string(dir.path().join(format!("node{i}/cometbft.log"))).unwrap();
+        let log = net.log(i, "cometbft");
         let failures = app_hash_failures(&log);
         assert!(failures.is_empty(), "node{i}: {failures:#?}");
     }
 
     // Two of four validators (half the power) stopped: no more blocks.
-    ok(script(&root, "node.sh", &["--dir", &dir_s, "2", "stop"]));
-    ok(script(&root, "node.sh", &["--dir", &dir_s, "3", "stop"]));
+    ok(net.script("node.sh", &["2", "stop"]));
+    ok(net.script("node.sh", &["3", "stop"]));
     std::thread::sleep(Duration::from_secs(2));
     let halted = height(0);
     std::thread::sleep(Duration::from_secs(6));
     assert!(height(0) <= halted + 1, "blocks were made with half the validators down");
     // One back (three of four): blocks resume.
-    ok(script(&root, "node.sh", &["--dir", &dir_s, "2", "start"]));
+    ok(net.script("node.sh", &["2", "start"]));
     let started = Instant::now();
     wait_for(Duration::from_secs(60), "blocks to resume", || (height(0) >= halted + 3).then_some(()));
     eprintln!("blocks resumed {:?} after restarting node2", started.elapsed());
-    drop(guard);
-}
-
-struct DownOnDrop {
-    root: PathBuf,
-    dir: String,
-}
-
-impl Drop for DownOnDrop {
-    fn drop(&mut self) {
-        let _ = script(&self.root, "down.sh", &["--dir", &self.dir]);
-    }
 }

@@ -3,6 +3,7 @@
 
 pub mod evil;
 pub mod ibc;
+pub mod localnet;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
