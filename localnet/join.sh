@@ -61,19 +61,8 @@ config="$node/cometbft/config/config.toml"
 tune_cometbft "$config" "$(IFS=,; echo "${peers[*]}")"
 
 if [ "$MODE" = "state-sync" ]; then
-  trust_hash="$(curl -sf "http://127.0.0.1:$RPC0/block?height=$latest" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["block_id"]["hash"])')"
-  python3 - "$config" "http://127.0.0.1:$RPC0,http://127.0.0.1:$RPC1" "$latest" "$trust_hash" "$DISCOVERY_TIME" <<'PY'
-import re, sys
-path, servers, height, trust_hash, discovery = sys.argv[1:]
-text = open(path).read()
-section = text.index("[statesync]")
-head, body = text[:section], text[section:]
-for key, value in [("enable", "true"), ("rpc_servers", f'"{servers}"'), ("trust_height", height),
-                   ("trust_hash", f'"{trust_hash}"'), ("discovery_time", f'"{discovery}"')]:
-    body, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", body, count=1)
-    assert n == 1, f"no {key} in [statesync] of {path}"
-open(path, "w").write(head + body)
-PY
+  "$VERITASD" state-sync enable --home "$node" --rpc-servers "http://127.0.0.1:$RPC0,http://127.0.0.1:$RPC1" \
+    --trust-height "$latest" --discovery-time "$DISCOVERY_TIME" >/dev/null
 fi
 
 started="$(date +%s.%N)"

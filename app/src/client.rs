@@ -57,6 +57,19 @@ impl Client {
         self.runtime.block_on(self.rpc.status()).map_err(|e| self.unreachable(e))
     }
 
+    /// The height and block hash (hex) of block `height`, or of the latest block.
+    pub fn block_id(&self, height: Option<u64>) -> anyhow::Result<(u64, String)> {
+        let block = match height {
+            Some(h) => {
+                let h = tendermint::block::Height::try_from(h).context("height out of range")?;
+                self.runtime.block_on(self.rpc.block(h))
+            }
+            None => self.runtime.block_on(self.rpc.latest_block()),
+        }
+        .map_err(|e| self.unreachable(e))?;
+        Ok((block.block.header.height.value(), block.block_id.hash.to_string()))
+    }
+
     /// A gRPC-style ABCI query at the latest height; returns the response and its height.
     pub fn query<Req: Message, Resp: Message + Default>(
         &self,

@@ -11,6 +11,7 @@ mod output;
 mod query;
 mod snapshots;
 mod start;
+mod state_sync;
 mod testnet;
 mod tx;
 
@@ -64,8 +65,10 @@ enum Command {
         #[command(flatten)]
         flags: query::QueryFlags,
     },
-    /// State-sync snapshots: list, export (node stopped), delete.
+    /// State-sync snapshots: list, export and restore (node stopped), delete.
     Snapshots(snapshots::SnapshotsArgs),
+    /// Join by CometBFT state sync: write the [statesync] settings of a new node.
+    StateSync(state_sync::StateSyncArgs),
     /// Files for a network of validators on separate hosts.
     #[command(subcommand)]
     Testnet(testnet::TestnetCommand),
@@ -104,6 +107,7 @@ impl Cli {
             Command::ChainInfo(args) => chain_info::run(args),
             Command::Testnet(cmd) => testnet::run(cmd),
             Command::Snapshots(args) => snapshots::run(args),
+            Command::StateSync(args) => state_sync::run(args),
             Command::Version => {
                 println!("veritasd {}", env!("CARGO_PKG_VERSION"));
                 println!("abci: 2.0 (CometBFT {})", crate::cli::init::COMETBFT_VERSION);
