@@ -1,7 +1,7 @@
 //! What the block benchmarks share, over [`veritas_app::testkit`]: funded accounts with
 //! deterministic keys, signing for one or several signers, and a node on RocksDB driven
 //! block by block.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
 use cosmos_sdk_proto::Any;
