@@ -2,7 +2,7 @@
 # Joining a running chain: CometBFT state sync from the validators' snapshots against
 # replaying every block from genesis, on the same chain.
 #
-#   bench/state_sync.sh [--validators 3] [--txs 20000] [--accounts 2000] [--min-height 150]
+#   bench/state_sync.sh [--validators 3] [--txs 20000] [--accounts 500] [--min-height 150]
 #                       [--base-port 33000] [--out FILE] [--keep]
 #
 # Starts a localnet (localnet/up.sh; snapshots every 10 heights), sends --txs bank sends from
@@ -18,7 +18,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 VALIDATORS=3
 TXS=20000
-ACCOUNTS=2000
+ACCOUNTS=500
 MIN_HEIGHT=150
 BASE_PORT=33000
 OUT=""
@@ -64,7 +64,7 @@ join() {
   line="$(bash "$ROOT/localnet/join.sh" --dir "$DIR/net" "$@" --timeout 1800 | tail -n 1)"
   echo "$line" >&2
   # joined node<i> by <mode> in <s> s at height <h>
-  printf '%s' "$line" | sed -n 's/.* in \([0-9.]*\) s at height \([0-9]*\)$/\1 \2/p'
+  printf '%s\n' "$line" | sed -n 's/.* in \([0-9.]*\) s at height \([0-9]*\)$/\1 \2/p'
 }
 read -r sync_s sync_h < <(join)
 read -r replay_s replay_h < <(join --replay)
