@@ -3,14 +3,16 @@
 # replaying every block from genesis, on the same chain.
 #
 #   bench/state_sync.sh [--validators 3] [--txs 20000] [--accounts 500] [--min-height 150]
-#                       [--base-port 33000] [--out FILE] [--keep]
+#                       [--base-port 30000] [--out FILE] [--keep]
 #
 # Starts a localnet (localnet/up.sh; snapshots every 10 heights), sends --txs bank sends from
 # --accounts accounts (`veritasd loadgen`), lets the chain reach --min-height, then joins one
 # full node by state sync and one by replay (localnet/join.sh, one after the other) and times
 # each until it has caught up with the tip. The last line reads
 # `state-sync=<s> replay=<s> ratio=<replay/state-sync> height=<h>`.
-# JSON goes to --out (default: DIR/results.json). VERITASD_BIN names a prebuilt binary.
+# Ports: P+10i+4 to P+10i+9 for node i (five nodes); keep them below 32768, where the
+# kernel's ephemeral ports begin. JSON goes to --out (default: DIR/results.json).
+# VERITASD_BIN names a prebuilt binary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/scripts/env.sh"
@@ -20,7 +22,7 @@ VALIDATORS=3
 TXS=20000
 ACCOUNTS=500
 MIN_HEIGHT=150
-BASE_PORT=33000
+BASE_PORT=30000
 OUT=""
 KEEP=0
 while [ $# -gt 0 ]; do

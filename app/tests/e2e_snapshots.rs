@@ -20,17 +20,7 @@ use veritas_app::abci_socket::call;
 
 #[test]
 fn an_exported_snapshot_is_listed_and_served_over_abci() {
-    let node = Node::init("snapshots-1");
-    node.add_key("faucet", FAUCET_MNEMONIC);
-    node.fund("faucet", "1000000000uvrt");
-    let mut app = node.start_app("app-1.log");
-    node.wait_abci_listening();
-    let mut comet = node.start_cometbft("cometbft-1.log");
-    node.wait_height(3, Duration::from_secs(60));
-    comet.kill9();
-    app.kill9();
-
-    let exported = ok_json(&node.cli(&["snapshots", "export", "--output", "json"]));
+    let (node, exported) = exported_snapshot("snapshots-1");
     let height = exported["height"].as_u64().unwrap();
     assert!(height >= 3 && exported["chunks"] == 1, "{exported}");
     assert!(exported["entries"].as_u64().unwrap() > 0, "{exported}");
@@ -40,30 +30,16 @@ fn an_exported_snapshot_is_listed_and_served_over_abci() {
 
     let _app = node.start_app("app-2.log");
     node.wait_abci_listening();
-    let mut abci = BufReader::new(TcpStream::connect(("127.0.0.1", node.abci_port)).unwrap());
-    let response::Value::ListSnapshots(list) =
-        call(&mut abci, request::Value::ListSnapshots(Default::default())).unwrap()
-    else {
-        panic!("not a ListSnapshots answer")
-    };
-    let snapshot = list.snapshots.first().expect("one snapshot served").clone();
+    let mut abci = connect(&node);
+    let snapshot = list_snapshots(&mut abci).first().expect("one snapshot served").clone();
     assert_eq!((snapshot.height, snapshot.format, snapshot.chunks), (height, 1, 1));
     let manifest: serde_json::Value = serde_json::from_slice(&snapshot.metadata).unwrap();
     assert_eq!(manifest["app_hash"], exported["app_hash"]);
     assert_eq!(snapshot.hash.as_ref(), Sha256::digest(&snapshot.metadata).as_slice());
 
-    let load = RequestLoadSnapshotChunk { height, format: 1, chunk: 0 };
-    let response::Value::LoadSnapshotChunk(chunk) = call(&mut abci, request::Value::LoadSnapshotChunk(load)).unwrap()
-    else {
-        panic!("not a LoadSnapshotChunk answer")
-    };
-    assert_eq!(hex::encode(Sha256::digest(&chunk.chunk)), manifest["chunk_hashes"][0].as_str().unwrap());
-    let missing = RequestLoadSnapshotChunk { height, format: 1, chunk: 7 };
-    let response::Value::LoadSnapshotChunk(none) = call(&mut abci, request::Value::LoadSnapshotChunk(missing)).unwrap()
-    else {
-        panic!("not a LoadSnapshotChunk answer")
-    };
-    assert!(none.chunk.is_empty());
+    let chunk = load_chunk(&mut abci, height, 0);
+    assert_eq!(hex::encode(Sha256::digest(&chunk)), manifest["chunk_hashes"][0].as_str().unwrap());
+    assert!(load_chunk(&mut abci, height, 7).is_empty());
     let app_hash = hex::decode(manifest["app_hash"].as_str().unwrap()).unwrap();
     assert_eq!(offer(&mut abci, &snapshot, &app_hash), OFFER_ABORT, "a node with state restores nothing");
 
@@ -85,7 +61,7 @@ fn a_running_node_writes_a_snapshot_every_interval_and_keeps_the_newest() {
     let _comet = node.start_cometbft("cometbft.log");
     node.wait_height(10, Duration::from_secs(60));
 
-    let mut abci = BufReader::new(TcpStream::connect(("127.0.0.1", node.abci_port)).unwrap());
+    let mut abci = connect(&node);
     let heights = wait_for(Duration::from_secs(30), "two snapshots", || {
         let response::Value::ListSnapshots(list) =
             call(&mut abci, request::Value::ListSnapshots(Default::default())).ok()?
@@ -113,6 +89,37 @@ type Abci = BufReader<TcpStream>;
 
 fn connect(node: &Node) -> Abci {
     BufReader::new(TcpStream::connect(("127.0.0.1", node.abci_port)).unwrap())
+}
+
+/// A funded node run to height 3, stopped, and `snapshots export` of its state.
+fn exported_snapshot(chain_id: &str) -> (Node, serde_json::Value) {
+    let node = Node::init(chain_id);
+    node.add_key("faucet", FAUCET_MNEMONIC);
+    node.fund("faucet", "1000000000uvrt");
+    let mut app = node.start_app("app-1.log");
+    node.wait_abci_listening();
+    let mut comet = node.start_cometbft("cometbft-1.log");
+    node.wait_height(3, Duration::from_secs(60));
+    comet.kill9();
+    app.kill9();
+    let exported = ok_json(&node.cli(&["snapshots", "export", "--output", "json"]));
+    (node, exported)
+}
+
+fn list_snapshots(abci: &mut Abci) -> Vec<Snapshot> {
+    let response::Value::ListSnapshots(list) = call(abci, request::Value::ListSnapshots(Default::default())).unwrap()
+    else {
+        panic!("not a ListSnapshots answer")
+    };
+    list.snapshots
+}
+
+fn load_chunk(abci: &mut Abci, height: u64, chunk: u32) -> Vec<u8> {
+    let load = RequestLoadSnapshotChunk { height, format: 1, chunk };
+    let response::Value::LoadSnapshotChunk(chunk) = call(abci, request::Value::LoadSnapshotChunk(load)).unwrap() else {
+        panic!("not a LoadSnapshotChunk answer")
+    };
+    chunk.chunk.to_vec()
 }
 
 fn offer(abci: &mut Abci, snapshot: &Snapshot, app_hash: &[u8]) -> i32 {
@@ -148,45 +155,21 @@ fn proven(abci: &mut Abci, path: &str, key: &[u8], height: i64) -> (u32, Vec<u8>
     (answer.code, answer.value.to_vec(), format!("{:?}", answer.proof_ops), answer.height)
 }
 
-/// The bank store key of a key's uvrt balance (`bal/<len><address bytes><denom>`).
+/// The bank store key of a key's uvrt balance.
 fn balance_key(node: &Node, name: &str) -> Vec<u8> {
     let out = node.cli(&["keys", "show", name, "--keyring-backend", "test", "--output", "json"]);
-    let address = ok_json(&out)["address"].as_str().unwrap().to_owned();
-    let (_, bytes) = bech32::decode(&address).unwrap();
-    let mut key = b"bal/".to_vec();
-    key.push(bytes.len() as u8);
-    key.extend(bytes);
-    key.extend(b"uvrt");
-    key
+    bank_balance_key(ok_json(&out)["address"].as_str().unwrap(), "uvrt")
 }
 
 #[test]
 fn a_fresh_node_restores_a_served_snapshot_refusing_bad_hashes_and_chunks() {
-    let source = Node::init("snapshots-3");
-    source.add_key("faucet", FAUCET_MNEMONIC);
-    source.fund("faucet", "1000000000uvrt");
-    let mut app = source.start_app("app-1.log");
-    source.wait_abci_listening();
-    let mut comet = source.start_cometbft("cometbft-1.log");
-    source.wait_height(3, Duration::from_secs(60));
-    comet.kill9();
-    app.kill9();
-    let exported = ok_json(&source.cli(&["snapshots", "export", "--output", "json"]));
+    let (source, exported) = exported_snapshot("snapshots-3");
     let height = exported["height"].as_u64().unwrap();
     let _serving = source.start_app("app-2.log");
     source.wait_abci_listening();
     let mut from = connect(&source);
-    let response::Value::ListSnapshots(list) =
-        call(&mut from, request::Value::ListSnapshots(Default::default())).unwrap()
-    else {
-        panic!("not a ListSnapshots answer")
-    };
-    let snapshot = list.snapshots[0].clone();
-    let load = RequestLoadSnapshotChunk { height, format: 1, chunk: 0 };
-    let response::Value::LoadSnapshotChunk(chunk) = call(&mut from, request::Value::LoadSnapshotChunk(load)).unwrap()
-    else {
-        panic!("not a LoadSnapshotChunk answer")
-    };
+    let snapshot = list_snapshots(&mut from)[0].clone();
+    let chunk = load_chunk(&mut from, height, 0);
     let (source_height, trusted) = info(&mut from);
     assert_eq!(source_height as u64, height);
 
@@ -206,13 +189,13 @@ fn a_fresh_node_restores_a_served_snapshot_refusing_bad_hashes_and_chunks() {
     assert_eq!(offer(&mut to, &lying, &trusted), OFFER_REJECT, "metadata that is not the hashed manifest");
     assert_eq!(offer(&mut to, &snapshot, &trusted), OFFER_ACCEPT);
 
-    let mut corrupted = chunk.chunk.to_vec();
+    let mut corrupted = chunk.clone();
     let last = corrupted.len() - 1;
     corrupted[last] ^= 1;
     let (result, refetch, reject) = apply(&mut to, 0, &corrupted, "bad-peer");
     assert_eq!((result, refetch, reject), (CHUNK_RETRY, vec![0], vec!["bad-peer".to_owned()]));
     assert_eq!(info(&mut to).0, 0, "nothing is written before the last chunk checks out");
-    let (result, _, reject) = apply(&mut to, 0, &chunk.chunk, "good-peer");
+    let (result, _, reject) = apply(&mut to, 0, &chunk, "good-peer");
     assert_eq!((result, reject.len()), (CHUNK_ACCEPT, 0));
 
     // Restored: the same height, app hash, values and proofs as the source.
@@ -233,17 +216,7 @@ fn a_fresh_node_restores_a_served_snapshot_refusing_bad_hashes_and_chunks() {
 
 #[test]
 fn snapshots_restore_rebuilds_a_lost_database_and_cometbft_replays_onto_it() {
-    let node = Node::init("snapshots-4");
-    node.add_key("faucet", FAUCET_MNEMONIC);
-    node.fund("faucet", "1000000000uvrt");
-    let mut app = node.start_app("app-1.log");
-    node.wait_abci_listening();
-    let mut comet = node.start_cometbft("cometbft-1.log");
-    node.wait_height(3, Duration::from_secs(60));
-    app.kill9();
-    let _ = comet.wait_exit(Duration::from_secs(20));
-    comet.kill9();
-    let exported = ok_json(&node.cli(&["snapshots", "export", "--output", "json"]));
+    let (node, exported) = exported_snapshot("snapshots-4");
     let height = exported["height"].as_u64().unwrap();
 
     // Blocks after the snapshot, then the state database is lost.

@@ -96,11 +96,7 @@ fn a_new_node_state_syncs_from_three_validators_and_answers_as_they_do() {
         "--home",
         net.home(0).to_str().unwrap(),
     ]));
-    let (_, address) = bech32::decode(alice.trim()).unwrap();
-    let mut key = b"bal/".to_vec();
-    key.push(address.len() as u8);
-    key.extend(&address);
-    key.extend(b"uvrt");
+    let key = bank_balance_key(alice.trim(), "uvrt");
     for at in [height, tip] {
         let ours = proven(&net, new, "bank", &key, at);
         assert!(ours["value"].as_str().is_some_and(|v| !v.is_empty()), "{ours}");

@@ -323,3 +323,14 @@ pub fn app_hash_failures(log: &str) -> Vec<&str> {
 pub fn consensus_failures(log: &str) -> Vec<&str> {
     log.lines().filter(|l| l.contains("CONSENSUS FAILURE")).collect()
 }
+
+/// The bank module's store key of `address`'s balance in `denom`
+/// (`bal/<address length><address bytes><denom>`), for proven `store/bank/key` queries.
+pub fn bank_balance_key(address: &str, denom: &str) -> Vec<u8> {
+    let (_, bytes) = bech32::decode(address).expect("a bech32 address");
+    let mut key = b"bal/".to_vec();
+    key.push(bytes.len() as u8);
+    key.extend(bytes);
+    key.extend(denom.as_bytes());
+    key
+}
