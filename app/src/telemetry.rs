@@ -43,6 +43,10 @@ pub struct Metrics {
     pub store_bytes: IntGauge,
     /// The earliest height still readable (pruning moves it).
     pub store_earliest_height: IntGauge,
+    /// Height and write time of the newest state-sync snapshot, and failed attempts.
+    pub snapshot_height: IntGauge,
+    pub snapshot_seconds: prometheus::Gauge,
+    pub snapshot_failures: IntCounter,
     /// Metrics modules report through `veritas_framework::telemetry`, by name.
     module_counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, IntCounter>>,
     module_histograms: std::sync::Mutex<std::collections::BTreeMap<&'static str, Histogram>>,
@@ -152,6 +156,16 @@ impl Metrics {
                 &registry,
                 "veritas_store_earliest_height",
                 "The earliest height still readable (pruning moves it)",
+            ),
+            snapshot_height: gauge(&registry, "veritas_snapshot_height", "Height of the newest snapshot written"),
+            snapshot_seconds: register(
+                &registry,
+                prometheus::Gauge::new("veritas_snapshot_seconds", "Seconds the newest snapshot took to write"),
+            ),
+            snapshot_failures: counter(
+                &registry,
+                "veritas_snapshot_failures_total",
+                "Snapshots that could not be written (see the log)",
             ),
             module_counters: Default::default(),
             module_histograms: Default::default(),

@@ -4,46 +4,17 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Command;
 use std::time::Duration;
 
 use common::*;
-
-fn scrape(port: u16) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
-    text
-}
-
-/// The value of the sample line `name` (exactly, labels included).
-fn sample(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
-        .unwrap_or_else(|| panic!("no sample {name} in:\n{text}"))
-        .trim()
-        .parse()
-        .unwrap()
-}
 
 #[test]
 fn metrics_count_what_a_load_run_commits() {
     let node = Node::init("metrics-1");
     node.add_key("faucet", FAUCET_MNEMONIC);
     node.fund("faucet", "100000000000uvrt");
-    let port = free_port();
-    let app_toml = node.home.join("config/app.toml");
-    let text = std::fs::read_to_string(&app_toml).unwrap();
-    let text = text.replace(
-        "enable = false\naddress = \"127.0.0.1:26661\"",
-        &format!("enable = true\naddress = \"127.0.0.1:{port}\""),
-    );
-    assert!(text.contains(&format!("127.0.0.1:{port}")), "telemetry section not found:\n{text}");
-    std::fs::write(&app_toml, text).unwrap();
+    let port = node.enable_telemetry();
 
     let _app = node.start_app("app.log");
     node.wait_abci_listening();

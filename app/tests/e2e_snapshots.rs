@@ -56,6 +56,7 @@ fn a_running_node_writes_a_snapshot_every_interval_and_keeps_the_newest() {
     let text = text.replace("snapshot_interval = 0", "snapshot_interval = 3");
     assert!(text.contains("snapshot_interval = 3"), "no [state_sync] section:\n{text}");
     std::fs::write(&app_toml, text).unwrap();
+    let metrics = node.enable_telemetry();
     let _app = node.start_app("app.log");
     node.wait_abci_listening();
     let _comet = node.start_cometbft("cometbft.log");
@@ -73,6 +74,10 @@ fn a_running_node_writes_a_snapshot_every_interval_and_keeps_the_newest() {
     });
     assert!(heights.iter().all(|h| h % 3 == 0), "{heights:?}");
     assert!(heights[0] > heights[1], "newest first: {heights:?}");
+    let scraped = scrape(metrics);
+    assert!(sample(&scraped, "veritas_snapshot_height") >= heights[0] as f64, "{scraped}");
+    assert!(sample(&scraped, "veritas_snapshot_seconds") > 0.0, "{scraped}");
+    assert_eq!(sample(&scraped, "veritas_snapshot_failures_total"), 0.0);
     // snapshot_keep_recent = 2: older ones are gone from disk too.
     let listed = ok_json(&node.cli(&["snapshots", "list", "--output", "json"]));
     assert!(listed["snapshots"].as_array().unwrap().len() <= 3, "{listed}");

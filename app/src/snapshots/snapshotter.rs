@@ -33,16 +33,24 @@ impl Snapshotter {
         let (storage, store, busy, keep) = (storage.clone(), self.store.clone(), self.busy.clone(), self.keep_recent);
         let spawned = std::thread::Builder::new().name("snapshot".into()).spawn(move || {
             let started = std::time::Instant::now();
+            let metrics = crate::telemetry::metrics();
             match store.create(&storage, version, height) {
-                Ok(manifest) => tracing::info!(
-                    height,
-                    chunks = manifest.chunk_hashes.len(),
-                    entries = manifest.entries,
-                    ms = started.elapsed().as_millis() as u64,
-                    "snapshot written"
-                ),
+                Ok(manifest) => {
+                    metrics.snapshot_height.set(i64::try_from(height).unwrap_or(i64::MAX));
+                    metrics.snapshot_seconds.set(started.elapsed().as_secs_f64());
+                    tracing::info!(
+                        height,
+                        chunks = manifest.chunk_hashes.len(),
+                        entries = manifest.entries,
+                        ms = started.elapsed().as_millis() as u64,
+                        "snapshot written"
+                    )
+                }
                 // A version pruned mid-walk (a small pruning.keep_recent) lands here.
-                Err(e) => tracing::error!(height, "cannot write the snapshot: {e:#}"),
+                Err(e) => {
+                    metrics.snapshot_failures.inc();
+                    tracing::error!(height, "cannot write the snapshot: {e:#}")
+                }
             }
             if let Err(e) = store.prune(keep) {
                 tracing::warn!("cannot remove old snapshots: {e:#}");

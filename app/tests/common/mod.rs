@@ -262,6 +262,19 @@ impl Node {
         self.cli(&all)
     }
 
+    /// Turns the app's Prometheus endpoint on (app.toml `[telemetry]`) at a free port.
+    pub fn enable_telemetry(&self) -> u16 {
+        let port = free_port();
+        let app_toml = self.home.join("config/app.toml");
+        let text = std::fs::read_to_string(&app_toml).unwrap().replace(
+            "enable = false\naddress = \"127.0.0.1:26661\"",
+            &format!("enable = true\naddress = \"127.0.0.1:{port}\""),
+        );
+        assert!(text.contains(&format!("127.0.0.1:{port}")), "telemetry section not found:\n{text}");
+        std::fs::write(&app_toml, text).unwrap();
+        port
+    }
+
     pub fn start_app(&self, log_name: &str) -> Proc {
         let mut cmd = Command::new(VERITASD);
         cmd.arg("start").arg("--home").arg(&self.home);
@@ -333,4 +346,24 @@ pub fn bank_balance_key(address: &str, denom: &str) -> Vec<u8> {
     key.extend(bytes);
     key.extend(denom.as_bytes());
     key
+}
+
+/// The app's Prometheus text at `port`.
+pub fn scrape(port: u16) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    text
+}
+
+/// The value of the sample line `name` (exactly, labels included).
+pub fn sample(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .unwrap_or_else(|| panic!("no sample {name} in:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
 }
