@@ -17,13 +17,16 @@ use crate::{verdict_alone, VerifyRequest};
 
 const GROUP: &str = crate::NAME;
 
-/// `--format snarkjs|arkworks`.
+/// `--format snarkjs|arkworks|gnark`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum FormatArg {
     /// snarkjs 0.7 JSON (verification_key.json, proof.json, public.json), curve bls12381.
     Snarkjs,
     /// arkworks canonical bytes (binary or hex text); inputs as 32-byte little-endian scalars.
     Arkworks,
+    /// gnark v0.14 binary: key and proof from WriteTo or WriteRawTo, public witness from
+    /// witness.Public() + MarshalBinary(); BLS12-381, without api.Commit commitments.
+    Gnark,
 }
 
 impl From<FormatArg> for Format {
@@ -31,6 +34,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Snarkjs => Format::Snarkjs,
             FormatArg::Arkworks => Format::Arkworks,
+            FormatArg::Gnark => Format::Gnark,
         }
     }
 }

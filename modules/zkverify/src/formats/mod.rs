@@ -3,8 +3,11 @@
 //!
 //! - `snarkjs`: the JSON snarkjs 0.7 writes for `curve: "bls12381"`.
 //! - `arkworks`: canonical bytes, either raw binary or hex text.
+//! - `gnark`: gnark v0.14's binary encodings (`WriteTo` or `WriteRawTo`, public witness
+//!   `MarshalBinary`), for keys and proofs without gnark's commitment extension.
 
 pub mod arkworks;
+pub mod gnark;
 pub mod snarkjs;
 
 use std::fmt;
@@ -14,6 +17,7 @@ use std::fmt;
 pub enum Format {
     Snarkjs,
     Arkworks,
+    Gnark,
 }
 
 impl std::str::FromStr for Format {
@@ -22,7 +26,8 @@ impl std::str::FromStr for Format {
         match s {
             "snarkjs" => Ok(Self::Snarkjs),
             "arkworks" => Ok(Self::Arkworks),
-            other => Err(FormatError(format!("unknown format {other:?} (expected snarkjs or arkworks)"))),
+            "gnark" => Ok(Self::Gnark),
+            other => Err(FormatError(format!("unknown format {other:?} (expected snarkjs, arkworks or gnark)"))),
         }
     }
 }
@@ -50,15 +55,17 @@ pub fn read_verifying_key(bytes: &[u8], format: Format) -> Result<Vec<u8>, Forma
     match format {
         Format::Snarkjs => snarkjs::verifying_key(bytes),
         Format::Arkworks => arkworks::verifying_key(bytes),
+        Format::Gnark => gnark::verifying_key(bytes),
     }
 }
 
-/// A proof file → canonical proof bytes: uncompressed for snarkjs (384 bytes, but the
-/// chain decodes them without square roots), as given for arkworks.
+/// A proof file → canonical proof bytes: uncompressed for snarkjs and gnark (384 bytes, but
+/// the chain decodes them without square roots), as given for arkworks.
 pub fn read_proof(bytes: &[u8], format: Format) -> Result<Vec<u8>, FormatError> {
     match format {
         Format::Snarkjs => snarkjs::proof_uncompressed(bytes),
         Format::Arkworks => arkworks::proof(bytes),
+        Format::Gnark => gnark::proof(bytes),
     }
 }
 
@@ -67,5 +74,6 @@ pub fn read_public_inputs(bytes: &[u8], format: Format) -> Result<Vec<Vec<u8>>, 
     match format {
         Format::Snarkjs => snarkjs::public_inputs(bytes),
         Format::Arkworks => arkworks::public_inputs(bytes),
+        Format::Gnark => gnark::public_inputs(bytes),
     }
 }
