@@ -4,6 +4,7 @@
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
 #   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
+#   - gnark v0.14.0 (Go modules, pinned) for the gnark proofs (modules/zkverify/fixtures/gnark)
 #   - with --ibc: the Hermes relayer and ibc-go's simd, pinned (scripts/install-hermes.sh,
 #     scripts/install-simd.sh; cached after their first build; scripts/test.sh and
 #     localnet/ibc.sh install them when missing)
@@ -41,6 +42,8 @@ for component in rustfmt clippy; do
 done
 
 bash scripts/install-cometbft.sh
+# The gnark prover the zkverify tests run (`go run .`); exact versions, so no version list is needed.
+(cd modules/zkverify/fixtures/gnark && go mod download)
 
 # CosmJS client tests and the snarkjs prover (pinned versions, from package-lock.json).
 if command -v npm >/dev/null; then

@@ -1,6 +1,7 @@
-//! zkverify end to end: a proof made live by `snarkjs groth16 prove` (circom2 circuit,
-//! BLS12-381) goes to a recorded verification on a real chain (real cometbft, real
-//! RocksDB) with only `veritasd` commands, then is queried back.
+//! zkverify end to end: proofs made live by `snarkjs groth16 prove` (circom2 circuit,
+//! BLS12-381) and by stock gnark v0.14.0 (BLS12-381) go to a recorded verification on a
+//! real chain (real cometbft, real RocksDB) with only `veritasd` commands, then are
+//! queried back.
 
 mod common;
 
@@ -152,4 +153,72 @@ fn a_snarkjs_proof_is_registered_verified_recorded_and_queried() {
     let missing = veritasd(&["q", "zkverify", "proof", &"0".repeat(64), "--node", &rpc]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("NotFound"));
+}
+
+/// Fresh gnark v0.14.0 keys, proofs and witnesses (modules/zkverify/fixtures/gnark).
+fn gnark_fixtures(out: &Path) {
+    let out_arg = out.to_str().unwrap();
+    let made = Command::new("go")
+        .args(["run", ".", "--out", out_arg, "--seed", &(std::process::id() % 997 + 2).to_string()])
+        .current_dir(fixtures().join("gnark"))
+        .output()
+        .expect("Go is needed to make gnark fixtures");
+    assert!(made.status.success(), "gnark fixtures: {}", String::from_utf8_lossy(&made.stderr));
+}
+
+#[test]
+fn a_gnark_bls12_381_proof_is_registered_verified_and_queried() {
+    let node = Node::init("e2e-zk-2");
+    node.add_key("faucet", FAUCET_MNEMONIC);
+    node.fund("faucet", "100000000uvrt");
+    let _app = node.start_app("app.log");
+    node.wait_abci_listening();
+    let _comet = node.start_cometbft("cometbft.log");
+    let gnark = node.dir.path().join("gnark");
+    gnark_fixtures(&gnark);
+    node.wait_height(2, Duration::from_secs(60));
+    let rpc = node.rpc_url();
+    let file = |name: &str| gnark.join(format!("bls12-381-plain.{name}")).to_str().unwrap().to_owned();
+    let tx = |args: &[&str]| {
+        let mut all = vec!["tx", "zkverify"];
+        all.extend_from_slice(args);
+        let flags = ["--from", "faucet", "--keyring-backend", "test", "--node", &rpc, "--fees", "50000uvrt"];
+        all.extend_from_slice(&flags);
+        all.extend_from_slice(&["-y", "--wait", "--output", "json", "--format", "gnark", "--gas", "auto"]);
+        node.cli(&all)
+    };
+
+    // gnark's compressed and raw key are one key, one id.
+    let id_of = |vk: &str| {
+        let out = veritasd(&["zkverify", "vk-id", &file(vk), "--format", "gnark"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let vk_id = id_of("vk.bin");
+    assert_eq!(id_of("vk.raw"), vk_id);
+    let registered = ok_json(&tx(&["register-vk", &file("vk.raw")]));
+    assert_eq!(registered["vk_id"], vk_id.as_str(), "{registered}");
+    let verified = ok_json(&tx(&["verify", &vk_id, &file("proof.bin"), &file("public.bin")]));
+    assert_eq!(verified["code"], 0, "{verified}");
+    let proof_id = verified["proof_id"].as_str().unwrap();
+    let record = ok_json(&veritasd(&["q", "zkverify", "proof", proof_id, "--node", &rpc, "--output", "json"]));
+    assert_eq!(record["vk_id"], vk_id.as_str());
+
+    // A changed public input is refused on chain, and the same proof again is a duplicate.
+    let mut changed = std::fs::read(file("public.bin")).unwrap();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    let changed_path = gnark.join("changed.public.bin");
+    std::fs::write(&changed_path, changed).unwrap();
+    let refused = tx(&["verify", &vk_id, &file("proof.raw"), changed_path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && err.contains("code 10") && err.contains("does not verify"), "{err}");
+    let again = tx(&["verify", &vk_id, &file("proof.bin"), &file("public.bin")]);
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success() && err.contains("code 11") && err.contains("already recorded"), "{err}");
+
+    // A key using gnark's commitment extension is refused before anything is sent.
+    let committed = gnark.join("bls12-381-committed.vk.bin");
+    let out = tx(&["register-vk", committed.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("commitment extension"), "{out:?}");
 }
