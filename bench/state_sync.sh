@@ -59,7 +59,7 @@ nodes="$(for i in $(seq 0 $((VALIDATORS - 1))); do printf 'http://127.0.0.1:%s,'
 "$VERITASD" loadgen --from alice --keyring-backend test --home "$DIR/net/node0" --node "${nodes%,}" \
   --txs "$TXS" --accounts "$ACCOUNTS" --output json >"$DIR/loadgen.json"
 RPC0="$(rpc_port 0 "$BASE_PORT")"
-while [ "$(height "$RPC0")" -lt "$MIN_HEIGHT" ]; do sleep 1; done
+while h="$(height "$RPC0" || true)"; [ "${h:-0}" -lt "$MIN_HEIGHT" ]; do sleep 1; done
 
 join() {
   local line

@@ -36,7 +36,7 @@ BASE_PORT="$(read_setting "$DIR" BASE_PORT)"
 VALIDATORS="$(read_setting "$DIR" VALIDATORS)"
 RPC0="$(rpc_port 0 "$BASE_PORT")"
 RPC1="$(rpc_port $((VALIDATORS > 1 ? 1 : 0)) "$BASE_PORT")"
-latest="$(height "$RPC0")"
+latest="$(height "$RPC0" || true)"
 [ -n "$latest" ] || { echo "join.sh: node0 does not answer on port $RPC0; is the localnet running?" >&2; exit 1; }
 
 i=0

@@ -88,7 +88,7 @@ fn main() {
     let restored = Storage::open(dir.path().join("restored"), StorageConfig { substores, keep_recent: 0 })
         .expect("a fresh RocksDB");
     let started = Instant::now();
-    let mut restore = Restore::new(manifest.clone(), &app_hash).expect("our own manifest");
+    let mut restore = Restore::new(manifest.clone(), &app_hash, restored.substores()).expect("our own manifest");
     for i in 0..chunks {
         let chunk = snapshots.chunk(height, i).expect("a chunk");
         assert!(matches!(restore.apply(i, &chunk), ChunkVerdict::Accepted { .. }));

@@ -9,12 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::{
-    response_apply_snapshot_chunk, response_offer_snapshot, response_process_proposal::ProposalStatus,
-    RequestApplySnapshotChunk, RequestCheckTx, RequestFinalizeBlock, RequestInfo, RequestInitChain,
-    RequestLoadSnapshotChunk, RequestOfferSnapshot, RequestPrepareProposal, RequestProcessProposal, RequestQuery,
-    ResponseApplySnapshotChunk, ResponseCheckTx, ResponseCommit, ResponseFinalizeBlock, ResponseInfo,
-    ResponseInitChain, ResponseListSnapshots, ResponseLoadSnapshotChunk, ResponseOfferSnapshot,
-    ResponsePrepareProposal, ResponseProcessProposal, ResponseQuery, Snapshot,
+    response_process_proposal::ProposalStatus, RequestApplySnapshotChunk, RequestCheckTx, RequestFinalizeBlock,
+    RequestInfo, RequestInitChain, RequestLoadSnapshotChunk, RequestOfferSnapshot, RequestPrepareProposal,
+    RequestProcessProposal, RequestQuery, ResponseApplySnapshotChunk, ResponseCheckTx, ResponseCommit,
+    ResponseFinalizeBlock, ResponseInfo, ResponseInitChain, ResponseListSnapshots, ResponseLoadSnapshotChunk,
+    ResponseOfferSnapshot, ResponsePrepareProposal, ResponseProcessProposal, ResponseQuery, Snapshot,
 };
 
 use crate::chain_meta::ChainMeta;
@@ -23,7 +22,7 @@ use crate::mempool::Mempool;
 use crate::node::Node;
 use crate::proposal::ProposalRules;
 use crate::query::QueryService;
-use crate::snapshots::{ChunkVerdict, OfferRefusal, Restore, SnapshotStore};
+use crate::snapshots::{SnapshotStore, StateSync};
 
 #[derive(Clone)]
 pub struct AbciApp {
@@ -33,14 +32,6 @@ pub struct AbciApp {
     proposals: Arc<ProposalRules>,
     snapshots: Option<Arc<SnapshotStore>>,
     state_sync: Arc<Mutex<StateSync>>,
-}
-
-/// The restore side of state sync: the chain facts a restored node records (it never
-/// sees InitChain) and the snapshot being restored, if any.
-#[derive(Default)]
-struct StateSync {
-    genesis: Option<ChainMeta>,
-    restoring: Option<Restore>,
 }
 
 impl AbciApp {
@@ -64,7 +55,7 @@ impl AbciApp {
     /// Restores offered snapshots (CometBFT state sync) as a node of the chain `genesis`
     /// describes.
     pub fn with_state_sync(self, genesis: ChainMeta) -> Self {
-        self.lock_state_sync().genesis = Some(genesis);
+        *self.lock_state_sync() = StateSync::new(genesis);
         self
     }
 
@@ -145,79 +136,12 @@ impl Application for AbciApp {
     }
 
     fn offer_snapshot(&self, request: RequestOfferSnapshot) -> ResponseOfferSnapshot {
-        use response_offer_snapshot::Result as Offer;
-        let mut state_sync = self.lock_state_sync();
-        state_sync.restoring = None;
-        let result = match (&state_sync.genesis, request.snapshot) {
-            (None, _) => {
-                tracing::warn!("refusing snapshots: this node was started without state sync");
-                Offer::Abort
-            }
-            (Some(_), None) => Offer::Reject,
-            (Some(_), Some(_)) if self.node().has_state() => {
-                tracing::error!("refusing snapshots: the state database is not empty");
-                Offer::Abort
-            }
-            (Some(_), Some(snapshot)) => match Restore::offer(&snapshot, &request.app_hash) {
-                Ok(restore) => {
-                    tracing::info!(height = restore.height(), chunks = restore.chunks(), "restoring a snapshot");
-                    state_sync.restoring = Some(restore);
-                    Offer::Accept
-                }
-                Err(refusal) => {
-                    tracing::warn!(height = snapshot.height, "refusing a snapshot: {refusal}");
-                    match refusal {
-                        OfferRefusal::Format(_) => Offer::RejectFormat,
-                        OfferRefusal::Invalid(_) => Offer::Reject,
-                    }
-                }
-            },
-        };
-        ResponseOfferSnapshot { result: result as i32 }
+        // Lock order: state sync, then the node (nothing takes them the other way round).
+        self.lock_state_sync().offer(|| self.node(), request)
     }
 
     fn apply_snapshot_chunk(&self, request: RequestApplySnapshotChunk) -> ResponseApplySnapshotChunk {
-        use response_apply_snapshot_chunk::Result as Apply;
-        let mut state_sync = self.lock_state_sync();
-        let StateSync { genesis: Some(genesis), restoring } = &mut *state_sync else {
-            return ResponseApplySnapshotChunk { result: Apply::Abort as i32, ..Default::default() };
-        };
-        let Some(restore) = restoring.as_mut() else {
-            tracing::warn!(chunk = request.index, "a snapshot chunk arrived with no snapshot being restored");
-            return ResponseApplySnapshotChunk { result: Apply::RetrySnapshot as i32, ..Default::default() };
-        };
-        let height = restore.height();
-        let (result, refetch_chunks, reject_senders) = match restore.apply(request.index, &request.chunk) {
-            ChunkVerdict::Accepted { done: false } => (Apply::Accept, vec![], vec![]),
-            ChunkVerdict::Accepted { done: true } => {
-                let restore = restoring.take().expect("a restore in progress");
-                let started = std::time::Instant::now();
-                match self.node().install_snapshot(restore, genesis) {
-                    Ok(_) => {
-                        tracing::info!(height, ms = started.elapsed().as_millis() as u64, "restored the snapshot");
-                        (Apply::Accept, vec![], vec![])
-                    }
-                    Err(e) => {
-                        tracing::error!(height, "refusing the snapshot: {e:#}");
-                        (Apply::RejectSnapshot, vec![], vec![])
-                    }
-                }
-            }
-            ChunkVerdict::Corrupt(why) => {
-                tracing::warn!(height, sender = %request.sender, "refusing a chunk and its sender: {why}");
-                (Apply::Retry, vec![request.index], vec![request.sender])
-            }
-            ChunkVerdict::OutOfOrder { expected } => {
-                tracing::warn!(height, chunk = request.index, expected, "a snapshot chunk out of order");
-                (Apply::RetrySnapshot, vec![], vec![])
-            }
-            ChunkVerdict::BadSnapshot(why) => {
-                tracing::warn!(height, "refusing the snapshot: {why}");
-                *restoring = None;
-                (Apply::RejectSnapshot, vec![], vec![])
-            }
-        };
-        ResponseApplySnapshotChunk { result: result as i32, refetch_chunks, reject_senders }
+        self.lock_state_sync().apply(|| self.node(), request)
     }
 
     fn finalize_block(&self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {

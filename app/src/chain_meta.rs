@@ -23,12 +23,18 @@ pub fn last_block_time_entry(time: Timestamp) -> (Vec<u8>, Option<Vec<u8>>) {
 /// and the best time they can know for it is this one (IBC light clients compare
 /// header times with it).
 pub fn last_block_time(storage: &Storage) -> Timestamp {
+    recorded_last_block_time(storage).unwrap_or_default()
+}
+
+/// The time of the last committed block, if this node executed it (a node restored from a
+/// snapshot learns block times from its first block on).
+pub fn recorded_last_block_time(storage: &Storage) -> Option<Timestamp> {
     match storage.aux_get(LAST_BLOCK_TIME) {
-        Ok(Some(raw)) if raw.len() == 12 => Timestamp {
+        Ok(Some(raw)) if raw.len() == 12 => Some(Timestamp {
             seconds: i64::from_be_bytes(raw[..8].try_into().expect("8 bytes")),
             nanos: i32::from_be_bytes(raw[8..].try_into().expect("4 bytes")),
-        },
-        _ => Timestamp::default(),
+        }),
+        _ => None,
     }
 }
 
@@ -79,13 +85,25 @@ impl ChainMeta {
             }
         };
         let block = &genesis["consensus_params"]["block"];
-        let positive = |n: i64| u64::try_from(n).ok().filter(|&n| n > 0);
-        Ok(Self {
+        Ok(Self::from_params(
             chain_id,
-            initial_height: u64::try_from(number(&genesis["initial_height"], 1)?).unwrap_or(1).max(1),
-            max_block_bytes: positive(number(&block["max_bytes"], COMETBFT_DEFAULT_MAX_BLOCK_BYTES)?),
-            max_gas: positive(number(&block["max_gas"], -1)?),
-        })
+            u64::try_from(number(&genesis["initial_height"], 1)?).unwrap_or(1),
+            number(&block["max_bytes"], COMETBFT_DEFAULT_MAX_BLOCK_BYTES)?,
+            number(&block["max_gas"], -1)?,
+        ))
+    }
+
+    /// The chain facts of InitChain's fields (and of a genesis file's): the initial height
+    /// at least 1; a block limit only when positive (-1 and 0 mean none, as in the SDK).
+    /// One conversion for both, since `max_gas` meters every block.
+    pub fn from_params(chain_id: String, initial_height: u64, max_block_bytes: i64, max_gas: i64) -> Self {
+        let positive = |n: i64| u64::try_from(n).ok().filter(|&n| n > 0);
+        Self {
+            chain_id,
+            initial_height: initial_height.max(1),
+            max_block_bytes: positive(max_block_bytes),
+            max_gas: positive(max_gas),
+        }
     }
 
     /// Entries for [`Storage::prepare_commit`]'s `aux` argument.

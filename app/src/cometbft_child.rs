@@ -59,10 +59,18 @@ impl ChildSpec {
                 .with_context(|| format!("cannot open the CometBFT log {}", path.display()))?;
             command.stdout(file.try_clone()?).stderr(file);
         }
-        // SAFETY: the closure runs between fork and exec and only makes a syscall.
+        // The death signal follows the thread that forks: the first child is spawned from the
+        // main thread (which then serves ABCI for good), restarts from the supervisor thread
+        // (which lives as long as the child it waits on). Spawn from nowhere shorter-lived.
+        let parent = nix::unistd::getpid();
+        // SAFETY: the closure runs between fork and exec and only makes syscalls.
         unsafe {
-            command.pre_exec(|| {
+            command.pre_exec(move || {
                 nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)?;
+                // veritasd died between fork and prctl: do not outlive it.
+                if nix::unistd::getppid() != parent {
+                    return Err(std::io::Error::other("veritasd exited while starting cometbft"));
+                }
                 Ok(())
             });
         }

@@ -87,12 +87,14 @@ impl Node {
                  remove the data directory to start the chain again"
             ));
         }
-        let initial_height = u64::try_from(request.initial_height).unwrap_or(1).max(1);
         let block_params = request.consensus_params.as_ref().and_then(|p| p.block.as_ref());
-        let positive = |n: i64| u64::try_from(n).ok().filter(|&n| n > 0);
-        let max_block_bytes = block_params.and_then(|b| positive(b.max_bytes));
-        let max_gas = block_params.and_then(|b| positive(b.max_gas));
-        let meta = ChainMeta { chain_id: request.chain_id.clone(), initial_height, max_block_bytes, max_gas };
+        let meta = ChainMeta::from_params(
+            request.chain_id.clone(),
+            u64::try_from(request.initial_height).unwrap_or(1),
+            block_params.map_or(0, |b| b.max_bytes),
+            block_params.map_or(0, |b| b.max_gas),
+        );
+        let initial_height = meta.initial_height;
         if let Some(known) = self.meta.get() {
             if known.chain_id != meta.chain_id {
                 fatal(format!(
@@ -258,28 +260,47 @@ impl Node {
     }
 }
 
+/// Where a node stands, for state sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeState {
+    /// No state and no InitChain: a snapshot may be restored.
+    Fresh,
+    /// Exactly one version, held at `height`: what a restore (or a first block) leaves.
+    Restored { height: u64, app_hash: [u8; 32] },
+    /// Anything else.
+    Running,
+}
+
 impl Node {
-    /// Whether the state database holds any version (InitChain's or a restore's).
-    pub fn has_state(&self) -> bool {
-        self.storage.latest_version().is_some()
+    pub fn state(&self) -> NodeState {
+        match (self.storage.latest_version(), self.meta.get()) {
+            (None, None) if self.genesis_writes.is_none() => NodeState::Fresh,
+            (Some(0), Some(meta)) => match self.storage.root_hash(0) {
+                Ok(app_hash) => NodeState::Restored { height: meta.initial_height, app_hash },
+                Err(_) => NodeState::Running,
+            },
+            _ => NodeState::Running,
+        }
+    }
+
+    /// The substores of this node's state (a snapshot names only these).
+    pub fn substores(&self) -> Vec<String> {
+        self.storage.substores().to_vec()
     }
 
     /// Writes a fully applied snapshot restore as this node's state (see
     /// [`Restore::commit`]) and opens for business at its height: queries, CheckTx and the
-    /// next FinalizeBlock all start from it.
+    /// next FinalizeBlock all start from it. Only a fresh node (no state, no InitChain).
     pub fn install_snapshot(&mut self, restore: Restore, genesis: &ChainMeta) -> anyhow::Result<u64> {
-        if let Some(known) = self.meta.get() {
-            anyhow::ensure!(
-                known.chain_id == genesis.chain_id,
-                "the snapshot is for chain {} but this node runs {}",
-                genesis.chain_id,
-                known.chain_id
-            );
-        }
+        anyhow::ensure!(
+            self.state() == NodeState::Fresh,
+            "this node already has state or ran InitChain; a snapshot restores only into a fresh one"
+        );
         let meta = restore.commit(&self.storage, genesis)?;
         let height = meta.initial_height;
-        // A fresh node has no chain facts until InitChain or this.
-        let _ = self.meta.set(meta);
+        if self.meta.set(meta).is_err() {
+            fatal("chain facts were set while a snapshot was being installed");
+        }
         if let Some(mempool) = &self.mempool {
             mempool.reset();
         }

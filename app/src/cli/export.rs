@@ -77,7 +77,12 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     document["initial_height"] = Value::String((height + 1).to_string());
     if version == latest {
         // Its first block is then no earlier than the state it carries.
-        let time = crate::chain_meta::last_block_time(&storage);
+        let time = crate::chain_meta::recorded_last_block_time(&storage).with_context(|| {
+            format!(
+                "the time of block {height} is unknown here (this node was restored from a snapshot at that \
+                 height and learns block times from its next block); export once it has committed one more"
+            )
+        })?;
         let time = tendermint::Time::from_unix_timestamp(time.seconds, time.nanos as u32)
             .map_err(|e| anyhow::anyhow!("the last block time is invalid: {e}"))?;
         document["genesis_time"] = Value::String(time.to_rfc3339());

@@ -92,12 +92,14 @@ fn restore_from_disk(home: &Home, store: &SnapshotStore, height: u64) -> anyhow:
     }
     // The manifest on this disk is what the operator trusts here.
     let trusted = hex::decode(&manifest.app_hash).context("the manifest's app hash is not hex")?;
-    let mut restore = Restore::new(manifest.clone(), &trusted).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut restore =
+        Restore::new(manifest.clone(), &trusted, storage.substores()).map_err(|e| anyhow::anyhow!("{e}"))?;
     for index in 0..restore.chunks() {
         let chunk = store.chunk(height, index).ok_or_else(|| anyhow::anyhow!("chunk {index} is missing"))?;
         match restore.apply(index, &chunk) {
             ChunkVerdict::Accepted { .. } => {}
             ChunkVerdict::Corrupt(why) | ChunkVerdict::BadSnapshot(why) => anyhow::bail!("{why}"),
+            ChunkVerdict::Missing => anyhow::bail!("chunk {index} is empty"),
             ChunkVerdict::OutOfOrder { expected } => anyhow::bail!("chunk {index} applied before {expected}"),
         }
     }

@@ -32,7 +32,7 @@ enum StateSyncCommand {
         /// Two (or more) CometBFT RPC URLs of the chain, comma separated.
         #[arg(long, value_delimiter = ',', required = true)]
         rpc_servers: Vec<String>,
-        /// The trusted height [default: the first server's latest].
+        /// The trusted height [default: the newest height every server has].
         #[arg(long)]
         trust_height: Option<u64>,
         /// How long validators of the trusted header stay trusted (CometBFT duration).
@@ -59,9 +59,18 @@ pub fn run(args: StateSyncArgs) -> anyhow::Result<()> {
                 "CometBFT's light client needs two RPC servers (the second one checks the first); got {}",
                 rpc_servers.len()
             );
-            let (height, hash) = Client::new(&rpc_servers[0])?.block_id(trust_height)?;
-            for other in &rpc_servers[1..] {
-                let (_, other_hash) = Client::new(other)?.block_id(Some(height))?;
+            let clients = rpc_servers.iter().map(|url| Client::new(url)).collect::<anyhow::Result<Vec<_>>>()?;
+            // By default the newest height every server has (one may be a block behind).
+            let height = match trust_height {
+                Some(height) => height,
+                None => {
+                    let latest = clients.iter().map(|c| c.block_id(None).map(|(h, _)| h));
+                    latest.collect::<anyhow::Result<Vec<_>>>()?.into_iter().min().unwrap_or(1)
+                }
+            };
+            let (_, hash) = clients[0].block_id(Some(height))?;
+            for (other, client) in rpc_servers[1..].iter().zip(&clients[1..]) {
+                let (_, other_hash) = client.block_id(Some(height))?;
                 anyhow::ensure!(
                     other_hash == hash,
                     "{} and {other} disagree on block {height} ({hash} vs {other_hash}); trust neither",

@@ -4,8 +4,10 @@
 
 mod restore;
 mod snapshotter;
+mod state_sync;
 mod store;
 
 pub use restore::{ChunkVerdict, OfferRefusal, Restore};
 pub use snapshotter::Snapshotter;
+pub use state_sync::StateSync;
 pub use store::{Manifest, SnapshotStore};

@@ -13,8 +13,10 @@ use veritas_store::{Storage, WriteSet};
 use super::Manifest;
 use crate::chain_meta::ChainMeta;
 
-/// A manifest lists a hash per chunk; this bounds the metadata a peer can make us parse.
-pub const MAX_CHUNKS: usize = 100_000;
+/// A manifest lists a hash per chunk (about 67 bytes of metadata each): 50,000 keeps the
+/// metadata under CometBFT's 4 MB state-sync message, and bounds what a peer can make us
+/// parse. 50,000 chunks of 10 MB is 500 GB of state.
+pub const MAX_CHUNKS: usize = 50_000;
 const MAX_METADATA_BYTES: usize = MAX_CHUNKS * 70 + 4096;
 
 /// Why an offered snapshot is refused.
@@ -42,6 +44,9 @@ pub enum ChunkVerdict {
     Accepted { done: bool },
     /// Its hash is not the manifest's: fetch it again, from someone else.
     Corrupt(String),
+    /// Empty where the manifest lists content: its sender no longer has the snapshot
+    /// (pruned); fetch it again without blaming the sender.
+    Missing,
     /// Not the chunk expected next (CometBFT applies them in order).
     OutOfOrder { expected: u32 },
     /// It matches the manifest but is not a valid chunk, so the snapshot itself is bad.
@@ -52,15 +57,22 @@ pub enum ChunkVerdict {
 pub struct Restore {
     manifest: Manifest,
     trusted_app_hash: [u8; 32],
+    /// The substores this node has; a snapshot naming another is bad.
+    substores: Vec<String>,
     next_chunk: u32,
     writes: WriteSet,
     entries: u64,
+    /// The last entry's substore (index into `substores`) and key, and the substores
+    /// finished before it: entries come substore by substore, each substore once, keys
+    /// strictly increasing, so duplicates are caught as they arrive.
+    last: Option<(usize, Vec<u8>)>,
+    finished: Vec<usize>,
 }
 
 impl Restore {
     /// Checks an offered snapshot (ABCI OfferSnapshot) against the app hash CometBFT's
     /// light client verified for its height.
-    pub fn offer(snapshot: &Snapshot, trusted_app_hash: &[u8]) -> Result<Self, OfferRefusal> {
+    pub fn offer(snapshot: &Snapshot, trusted_app_hash: &[u8], substores: &[String]) -> Result<Self, OfferRefusal> {
         let invalid = |why: String| OfferRefusal::Invalid(why);
         if snapshot.format != FORMAT {
             return Err(OfferRefusal::Format(snapshot.format));
@@ -87,11 +99,12 @@ impl Restore {
                 snapshot.chunks
             )));
         }
-        Self::new(manifest, trusted_app_hash)
+        Self::new(manifest, trusted_app_hash, substores)
     }
 
-    /// Starts restoring `manifest`, whose state must hash to `trusted_app_hash`.
-    pub fn new(manifest: Manifest, trusted_app_hash: &[u8]) -> Result<Self, OfferRefusal> {
+    /// Starts restoring `manifest`, whose state must hash to `trusted_app_hash`, into a
+    /// store of `substores`.
+    pub fn new(manifest: Manifest, trusted_app_hash: &[u8], substores: &[String]) -> Result<Self, OfferRefusal> {
         let invalid = |why: String| OfferRefusal::Invalid(why);
         if manifest.format != FORMAT {
             return Err(OfferRefusal::Format(manifest.format));
@@ -113,7 +126,16 @@ impl Restore {
         if let Some(bad) = manifest.chunk_hashes.iter().find(|h| h.len() != 64 || hex::decode(h).is_err()) {
             return Err(invalid(format!("chunk hash {bad:?} is not 32 bytes of hex")));
         }
-        Ok(Self { manifest, trusted_app_hash, next_chunk: 0, writes: WriteSet::new(), entries: 0 })
+        Ok(Self {
+            manifest,
+            trusted_app_hash,
+            substores: substores.to_vec(),
+            next_chunk: 0,
+            writes: WriteSet::new(),
+            entries: 0,
+            last: None,
+            finished: Vec::new(),
+        })
     }
 
     pub fn height(&self) -> u64 {
@@ -130,6 +152,9 @@ impl Restore {
             return ChunkVerdict::OutOfOrder { expected: self.next_chunk };
         }
         let expected = &self.manifest.chunk_hashes[index as usize];
+        if chunk.is_empty() && !hex::encode(chunk_hash(chunk)).eq_ignore_ascii_case(expected) {
+            return ChunkVerdict::Missing;
+        }
         if chunk.len() > MAX_CHUNK_BYTES || !hex::encode(chunk_hash(chunk)).eq_ignore_ascii_case(expected) {
             return ChunkVerdict::Corrupt(format!(
                 "chunk {index} of the snapshot at height {} ({} bytes) does not match its hash {expected}",
@@ -141,7 +166,32 @@ impl Restore {
             Ok(entries) => entries,
             Err(e) => return ChunkVerdict::BadSnapshot(format!("chunk {index}: {e}")),
         };
+        // The manifest's count bounds what is held; the order rules out duplicates.
+        if self.entries + entries.len() as u64 > self.manifest.entries {
+            return ChunkVerdict::BadSnapshot(format!(
+                "chunk {index} brings the entries past the {} its manifest lists",
+                self.manifest.entries
+            ));
+        }
         for entry in entries {
+            let Some(substore) = self.substores.iter().position(|s| *s == entry.substore) else {
+                return ChunkVerdict::BadSnapshot(format!("chunk {index}: unknown substore {:?}", entry.substore));
+            };
+            let in_order = match &self.last {
+                Some((last_substore, last_key)) if *last_substore == substore => entry.key > *last_key,
+                Some((last_substore, _)) => {
+                    self.finished.push(*last_substore);
+                    !self.finished.contains(&substore)
+                }
+                None => true,
+            };
+            if !in_order {
+                return ChunkVerdict::BadSnapshot(format!(
+                    "chunk {index}: entries out of order in substore {:?}",
+                    entry.substore
+                ));
+            }
+            self.last = Some((substore, entry.key.clone()));
             self.writes.put(&entry.substore, entry.key, entry.value);
             self.entries += 1;
         }
@@ -190,6 +240,10 @@ mod tests {
     use veritas_store::snapshot::{write_chunks, SnapshotEntry};
     use veritas_store::StorageConfig;
 
+    fn bank() -> Vec<String> {
+        vec!["bank".into()]
+    }
+
     fn chain() -> ChainMeta {
         ChainMeta { chain_id: "c".into(), initial_height: 1, max_block_bytes: None, max_gas: None }
     }
@@ -217,15 +271,45 @@ mod tests {
     fn chunks_must_come_in_order_and_parse() {
         let chunks = write_chunks(entries(60), 200).unwrap();
         assert!(chunks.len() > 2);
-        let mut restore = Restore::new(manifest(&chunks, 60, [7; 32]), &[7; 32]).unwrap();
+        let mut restore = Restore::new(manifest(&chunks, 60, [7; 32]), &[7; 32], &bank()).unwrap();
         assert_eq!(restore.apply(1, &chunks[1]), ChunkVerdict::OutOfOrder { expected: 0 });
         assert_eq!(restore.apply(0, &chunks[0]), ChunkVerdict::Accepted { done: false });
         assert!(matches!(restore.apply(1, &chunks[2]), ChunkVerdict::Corrupt(_)));
 
         // A chunk the manifest vouches for that is not a chunk condemns the snapshot.
         let garbage = vec![vec![200u8, 1, 2]];
-        let mut restore = Restore::new(manifest(&garbage, 1, [7; 32]), &[7; 32]).unwrap();
+        let mut restore = Restore::new(manifest(&garbage, 1, [7; 32]), &[7; 32], &bank()).unwrap();
         assert!(matches!(restore.apply(0, &garbage[0]), ChunkVerdict::BadSnapshot(_)));
+    }
+
+    #[test]
+    fn empty_chunks_are_missing_and_disorder_duplicates_and_excess_condemn_the_snapshot() {
+        let chunks = write_chunks(entries(10), 1_000).unwrap();
+        let mut restore = Restore::new(manifest(&chunks, 10, [7; 32]), &[7; 32], &bank()).unwrap();
+        assert_eq!(restore.apply(0, &[]), ChunkVerdict::Missing, "a pruned snapshot's empty answer");
+        assert_eq!(restore.apply(0, &chunks[0]), ChunkVerdict::Accepted { done: true });
+
+        let mut shuffled = entries(10);
+        shuffled.swap(3, 4);
+        let bad = |list: Vec<SnapshotEntry>, listed: u64| {
+            let chunks = write_chunks(list, 1_000).unwrap();
+            let mut restore = Restore::new(manifest(&chunks, listed, [7; 32]), &[7; 32], &bank()).unwrap();
+            restore.apply(0, &chunks[0])
+        };
+        assert!(matches!(bad(shuffled, 10), ChunkVerdict::BadSnapshot(e) if e.contains("out of order")));
+        let mut doubled = entries(10);
+        doubled.push(doubled[9].clone());
+        assert!(matches!(bad(doubled, 11), ChunkVerdict::BadSnapshot(e) if e.contains("out of order")));
+        assert!(matches!(bad(entries(10), 9), ChunkVerdict::BadSnapshot(e) if e.contains("past the 9")));
+        let mut other = entries(2);
+        other[1].substore = "nosuch".into();
+        assert!(matches!(bad(other, 2), ChunkVerdict::BadSnapshot(e) if e.contains("unknown substore")));
+        let mut revisit = entries(3);
+        revisit[1].substore = "ibc".into();
+        let chunks = write_chunks(revisit, 1_000).unwrap();
+        let two = vec!["bank".to_owned(), "ibc".to_owned()];
+        let mut restore = Restore::new(manifest(&chunks, 3, [7; 32]), &[7; 32], &two).unwrap();
+        assert!(matches!(restore.apply(0, &chunks[0]), ChunkVerdict::BadSnapshot(e) if e.contains("out of order")));
     }
 
     #[test]
@@ -234,7 +318,7 @@ mod tests {
         let storage = storage(dir.path());
         let chunks = write_chunks(entries(10), 1_000).unwrap();
         // The manifest claims the trusted hash, but its entries hash to something else.
-        let mut restore = Restore::new(manifest(&chunks, 10, [7; 32]), &[7; 32]).unwrap();
+        let mut restore = Restore::new(manifest(&chunks, 10, [7; 32]), &[7; 32], &bank()).unwrap();
         assert_eq!(restore.apply(0, &chunks[0]), ChunkVerdict::Accepted { done: true });
         let err = restore.commit(&storage, &chain()).unwrap_err().to_string();
         assert!(err.contains("trusted app hash of height 40"), "{err}");
@@ -253,11 +337,11 @@ mod tests {
             hash: hash.to_vec().into(),
             metadata: metadata.clone().into(),
         };
-        assert!(Restore::offer(&snapshot, &[7; 32]).is_ok());
-        assert!(matches!(Restore::offer(&snapshot, &[8; 32]), Err(OfferRefusal::Invalid(_))));
-        assert!(matches!(Restore::offer(&snapshot, &[7; 31]), Err(OfferRefusal::Invalid(_))));
+        assert!(Restore::offer(&snapshot, &[7; 32], &bank()).is_ok());
+        assert!(matches!(Restore::offer(&snapshot, &[8; 32], &bank()), Err(OfferRefusal::Invalid(_))));
+        assert!(matches!(Restore::offer(&snapshot, &[7; 31], &bank()), Err(OfferRefusal::Invalid(_))));
         assert_eq!(
-            Restore::offer(&Snapshot { format: 2, ..snapshot.clone() }, &[7; 32]).err(),
+            Restore::offer(&Snapshot { format: 2, ..snapshot.clone() }, &[7; 32], &bank()).err(),
             Some(OfferRefusal::Format(2))
         );
         for bad in [
@@ -270,7 +354,7 @@ mod tests {
                 ..snapshot.clone()
             },
         ] {
-            assert!(matches!(Restore::offer(&bad, &[7; 32]), Err(OfferRefusal::Invalid(_))), "{bad:?}");
+            assert!(matches!(Restore::offer(&bad, &[7; 32], &bank()), Err(OfferRefusal::Invalid(_))), "{bad:?}");
         }
     }
 }

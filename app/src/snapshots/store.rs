@@ -51,6 +51,12 @@ impl SnapshotStore {
         let entries = storage.snapshot_entries(version)?;
         let count = entries.len() as u64;
         let chunks = write_chunks(entries, MAX_CHUNK_BYTES)?;
+        anyhow::ensure!(
+            chunks.len() <= super::restore::MAX_CHUNKS,
+            "the state at height {height} needs {} chunks, more than the {} a peer accepts",
+            chunks.len(),
+            super::restore::MAX_CHUNKS
+        );
         let manifest = Manifest {
             height,
             format: FORMAT,
