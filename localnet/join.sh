@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Adds a full node (not a validator) to a running localnet and waits until it has caught up.
+# Adds a full node (not a validator) to a running localnet and waits until it has caught up
+# (out of block sync and within a block of node0's tip).
 #
 #   localnet/join.sh [--dir DIR] [--replay] [--discovery-time 5s] [--timeout SECONDS]
 #
@@ -72,7 +73,10 @@ deadline=$(( $(date +%s) + TIMEOUT ))
 while :; do
   status="$(curl -sf "http://127.0.0.1:$RPC/status" || true)"
   h="$(printf '%s' "$status" | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p')"
-  if [ -n "$h" ] && [ "$h" -ge "$latest" ] && printf '%s' "$status" | grep -q '"catching_up":false'; then break; fi
+  # Caught up: out of block sync and within a block of node0's tip now.
+  tip="$(height "$RPC0" || true)"
+  if [ -n "$h" ] && [ "$h" -ge "$latest" ] && [ "$h" -ge $(( ${tip:-1} - 1 )) ] \
+    && printf '%s' "$status" | grep -q '"catching_up":false'; then break; fi
   if ! alive "$node/veritasd.pid" || ! alive "$node/cometbft.pid"; then
     echo "join.sh: node$i stopped; last log lines:" >&2
     tail -n 5 "$node/veritasd.log" "$node/cometbft.log" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints each node's height and last app hash.
+# Prints each node's role, height and last app hash.
 #   localnet/status.sh [--dir DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -9,10 +9,15 @@ if [ "${1:-}" = "--dir" ]; then DIR="$2"; shift 2; fi
 [ -f "$DIR/localnet.env" ] || { echo "status.sh: no localnet at $DIR" >&2; exit 1; }
 VALIDATORS="$(read_setting "$DIR" VALIDATORS)"
 BASE_PORT="$(read_setting "$DIR" BASE_PORT)"
-printf '%-6s %-8s %-8s %s\n' node state height app_hash
-for i in $(seq 0 $((VALIDATORS - 1))); do
+printf '%-6s %-10s %-8s %-8s %s\n' node role state height app_hash
+i=0
+# Validators, then full nodes that localnet/join.sh added.
+while [ -d "$DIR/node$i" ]; do
   port="$(rpc_port "$i" "$BASE_PORT")"
   state=down
   alive "$DIR/node$i/veritasd.pid" && alive "$DIR/node$i/cometbft.pid" && state=up
-  printf '%-6s %-8s %-8s %s\n' "node$i" "$state" "$(height "$port" || true)" "$(app_hash "$port" || true)"
+  role=validator
+  [ "$i" -lt "$VALIDATORS" ] || role=full
+  printf '%-6s %-10s %-8s %-8s %s\n' "node$i" "$role" "$state" "$(height "$port" || true)" "$(app_hash "$port" || true)"
+  i=$((i + 1))
 done

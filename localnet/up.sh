@@ -12,7 +12,8 @@
 # P+10i+4 (CometBFT's Prometheus) and P+10i+5 (the app's Prometheus, /metrics);
 # with the default P, node0 uses CometBFT's usual ports. The accounts of localnet/accounts.json are funded
 # and imported into node0's test keyring. Logs and pids live under DIR/node<i>/.
-# Running it again on an existing DIR restarts whatever is not running.
+# Running it again on an existing DIR restarts whatever is not running (full nodes that
+# localnet/join.sh added included).
 # Stop with localnet/down.sh [--dir DIR] [--clean].
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -121,6 +122,12 @@ fi
 
 for i in $(seq 0 $((VALIDATORS - 1))); do
   start_node "$DIR/node$i" "$(rpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")"
+done
+# Full nodes added by localnet/join.sh (node<VALIDATORS> on) restart too.
+i="$VALIDATORS"
+while [ -d "$DIR/node$i" ]; do
+  start_node "$DIR/node$i" "$(rpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")"
+  i=$((i + 1))
 done
 
 RPC0="$(rpc_port 0 "$BASE_PORT")"

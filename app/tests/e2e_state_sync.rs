@@ -66,6 +66,9 @@ fn a_new_node_state_syncs_from_three_validators_and_answers_as_they_do() {
     let last = joined.lines().last().unwrap_or_default();
     assert!(last.starts_with(&format!("joined node{VALIDATORS} by state-sync in ")), "{joined}");
     let new = VALIDATORS;
+    let status = ok(net.script("status.sh", &[]));
+    let row = status.lines().find(|l| l.starts_with(&format!("node{new} "))).unwrap_or_default().to_owned();
+    assert!(row.contains(" full ") && row.contains(" up "), "{status}");
     let app_log = net.log(new, "veritasd");
     let comet_log = net.log(new, "cometbft");
     assert!(app_log.contains("restored the snapshot"), "{app_log}");
