@@ -169,6 +169,14 @@ impl AppConfig {
     }
 }
 
+/// Edits a TOML file in place, keeping its comments and layout (CometBFT's `config.toml`).
+pub fn edit_toml(path: &Path, edit: impl FnOnce(&mut toml_edit::DocumentMut)) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("cannot parse {}", path.display()))?;
+    edit(&mut doc);
+    std::fs::write(path, doc.to_string()).with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// The HTTP URL of CometBFT's RPC from its `config.toml` (`rpc.laddr`), with an
 /// unspecified listen host (`0.0.0.0`) replaced by loopback.
 pub fn cometbft_rpc_url(config_toml: &Path) -> anyhow::Result<String> {

@@ -106,16 +106,15 @@ fn run_cometbft_init(cometbft: &Path, cometbft_home: &Path) -> anyhow::Result<()
 
 /// Points CometBFT at our ABCI server and sets what Veritas relies on.
 fn edit_cometbft_config(path: &Path, args: &InitArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("cannot parse {}", path.display()))?;
-    doc["moniker"] = toml_edit::value(args.moniker.as_str());
-    doc["proxy_app"] = toml_edit::value(format!("tcp://{}", args.abci_address));
-    doc["abci"] = toml_edit::value("socket");
-    doc["rpc"]["laddr"] = toml_edit::value(args.rpc_laddr.as_str());
-    doc["p2p"]["laddr"] = toml_edit::value(args.p2p_laddr.as_str());
-    // Clients (CosmJS, Hermes) find transactions with tx_search.
-    doc["tx_index"]["indexer"] = toml_edit::value("kv");
-    std::fs::write(path, doc.to_string()).with_context(|| format!("cannot write {}", path.display()))
+    crate::config::edit_toml(path, |doc| {
+        doc["moniker"] = toml_edit::value(args.moniker.as_str());
+        doc["proxy_app"] = toml_edit::value(format!("tcp://{}", args.abci_address));
+        doc["abci"] = toml_edit::value("socket");
+        doc["rpc"]["laddr"] = toml_edit::value(args.rpc_laddr.as_str());
+        doc["p2p"]["laddr"] = toml_edit::value(args.p2p_laddr.as_str());
+        // Clients (CosmJS, Hermes) find transactions with tx_search.
+        doc["tx_index"]["indexer"] = toml_edit::value("kv");
+    })
 }
 
 /// `block.max_gas` of a new chain: 1,000 transactions at the CLI's default 200,000 gas.

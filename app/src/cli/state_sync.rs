@@ -50,8 +50,6 @@ pub fn run(args: StateSyncArgs) -> anyhow::Result<()> {
     let home = Home::resolve(args.home.home)?;
     home.ensure_initialised()?;
     let path = home.cometbft_config();
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("cannot parse {}", path.display()))?;
     let answer = match args.command {
         StateSyncCommand::Enable { rpc_servers, trust_height, trust_period, discovery_time } => {
             anyhow::ensure!(
@@ -77,23 +75,25 @@ pub fn run(args: StateSyncArgs) -> anyhow::Result<()> {
                     rpc_servers[0]
                 );
             }
-            let section = &mut doc["statesync"];
-            section["enable"] = toml_edit::value(true);
-            section["rpc_servers"] = toml_edit::value(rpc_servers.join(","));
-            section["trust_height"] = toml_edit::value(i64::try_from(height).context("height out of range")?);
-            section["trust_hash"] = toml_edit::value(hash.as_str());
-            section["trust_period"] = toml_edit::value(trust_period.as_str());
-            if let Some(discovery_time) = &discovery_time {
-                section["discovery_time"] = toml_edit::value(discovery_time.as_str());
-            }
+            let trust_height = i64::try_from(height).context("height out of range")?;
+            crate::config::edit_toml(&path, |doc| {
+                let section = &mut doc["statesync"];
+                section["enable"] = toml_edit::value(true);
+                section["rpc_servers"] = toml_edit::value(rpc_servers.join(","));
+                section["trust_height"] = toml_edit::value(trust_height);
+                section["trust_hash"] = toml_edit::value(hash.as_str());
+                section["trust_period"] = toml_edit::value(trust_period.as_str());
+                if let Some(discovery_time) = &discovery_time {
+                    section["discovery_time"] = toml_edit::value(discovery_time.as_str());
+                }
+            })?;
             json!({ "enabled": true, "trust_height": height, "trust_hash": hash, "rpc_servers": rpc_servers, "config": path })
         }
         StateSyncCommand::Disable => {
-            doc["statesync"]["enable"] = toml_edit::value(false);
+            crate::config::edit_toml(&path, |doc| doc["statesync"]["enable"] = toml_edit::value(false))?;
             json!({ "enabled": false, "config": path })
         }
     };
-    std::fs::write(&path, doc.to_string()).with_context(|| format!("cannot write {}", path.display()))?;
     print(args.output, &answer);
     Ok(())
 }

@@ -148,10 +148,9 @@ fn node_id(cometbft: &Path, home: &Path) -> anyhow::Result<String> {
 /// Persistent peers, the address others dial, and private addresses allowed (hosts of a
 /// testnet are often on a private network).
 fn wire_peers(config: &Path, peers: &str, external: &str) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(config).with_context(|| format!("cannot read {}", config.display()))?;
-    let mut doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("cannot parse {}", config.display()))?;
-    doc["p2p"]["persistent_peers"] = toml_edit::value(peers);
-    doc["p2p"]["external_address"] = toml_edit::value(external);
-    doc["p2p"]["addr_book_strict"] = toml_edit::value(false);
-    std::fs::write(config, doc.to_string()).with_context(|| format!("cannot write {}", config.display()))
+    crate::config::edit_toml(config, |doc| {
+        doc["p2p"]["persistent_peers"] = toml_edit::value(peers);
+        doc["p2p"]["external_address"] = toml_edit::value(external);
+        doc["p2p"]["addr_book_strict"] = toml_edit::value(false);
+    })
 }

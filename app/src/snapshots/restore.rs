@@ -173,15 +173,18 @@ impl Restore {
                 self.manifest.entries
             ));
         }
-        for entry in entries {
+        // Order first (borrowing), then move the entries in: only each chunk's last key is kept.
+        let mut previous: Option<(usize, &[u8])> = self.last.as_ref().map(|(s, k)| (*s, k.as_slice()));
+        let mut finished = self.finished.clone();
+        for entry in &entries {
             let Some(substore) = self.substores.iter().position(|s| *s == entry.substore) else {
                 return ChunkVerdict::BadSnapshot(format!("chunk {index}: unknown substore {:?}", entry.substore));
             };
-            let in_order = match &self.last {
-                Some((last_substore, last_key)) if *last_substore == substore => entry.key > *last_key,
+            let in_order = match previous {
+                Some((last_substore, last_key)) if last_substore == substore => entry.key.as_slice() > last_key,
                 Some((last_substore, _)) => {
-                    self.finished.push(*last_substore);
-                    !self.finished.contains(&substore)
+                    finished.push(last_substore);
+                    !finished.contains(&substore)
                 }
                 None => true,
             };
@@ -191,9 +194,14 @@ impl Restore {
                     entry.substore
                 ));
             }
-            self.last = Some((substore, entry.key.clone()));
+            previous = Some((substore, &entry.key));
+        }
+        let last = previous.map(|(substore, key)| (substore, key.to_vec()));
+        self.last = last;
+        self.finished = finished;
+        self.entries += entries.len() as u64;
+        for entry in entries {
             self.writes.put(&entry.substore, entry.key, entry.value);
-            self.entries += 1;
         }
         self.next_chunk += 1;
         ChunkVerdict::Accepted { done: self.next_chunk == self.chunks() }
