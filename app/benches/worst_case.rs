@@ -50,10 +50,11 @@ fn worst_case(c: &mut Criterion) {
     let mut group = c.benchmark_group("worst_case_block");
     group.sample_size(10);
 
-    let vk = read_verifying_key(&fixture("verification_key.json"), Format::Snarkjs).unwrap();
-    let vk_id = veritas_zkverify::encoding::verifying_key_id(&vk);
-    let proof = read_proof(&fixture("proof_1.json"), Format::Snarkjs).unwrap();
-    let mut wrong_inputs = read_public_inputs(&fixture("public_1.json"), Format::Snarkjs).unwrap();
+    let key = read_verifying_key(&fixture("verification_key.json"), Format::Snarkjs, None).unwrap();
+    let vk = key.vk_bytes();
+    let vk_id = key.id();
+    let proof = read_proof(&fixture("proof_1.json"), Format::Snarkjs, None).unwrap().proof;
+    let mut wrong_inputs = read_public_inputs(&fixture("public_1.json"), Format::Snarkjs, key.curve()).unwrap();
     wrong_inputs[0][0] ^= 1; // another statement: the proof does not verify for it
     let zk_genesis = veritas_zkverify::GenesisState {
         verifying_keys: vec![veritas_zkverify::GenesisKey {
@@ -61,6 +62,8 @@ fn worst_case(c: &mut Criterion) {
             vk: hex::encode(&vk),
             creator: String::new(),
             height: 0,
+            curve: key.curve().name().into(),
+            commitments: None,
         }],
         ..Default::default()
     };
@@ -85,6 +88,7 @@ fn worst_case(c: &mut Criterion) {
             vk_id: vk_id.clone(),
             proof: proof.clone(),
             public_inputs: inputs,
+            ..Default::default()
         };
         let any = cosmos_sdk_proto::Any { type_url: zk::MSG_VERIFY_PROOF.into(), value: msg.encode_to_vec() };
         sign(&mut [&mut accounts[from]], vec![any], gas, 1)
@@ -141,7 +145,7 @@ fn worst_case(c: &mut Criterion) {
     // The most work one CheckTx can cost without paying: a tx with as many proofs as
     // block.max_gas allows, whose last proof has a point outside its subgroup, so
     // CheckTx decodes and checks every point (no pairing) and refuses it at the end.
-    let per_proof = veritas_zkverify::Params::default().verify_gas(1);
+    let per_proof = veritas_zkverify::Params::default().verify_gas(veritas_zkverify::CurveId::Bls12_381, 1, 0);
     let n = (MAX_GAS as u64 / (per_proof + 30_000)) as usize;
     let mut bad_proof = proof.clone();
     bad_proof[96 + 10] ^= 0x40; // B no longer a valid point: refused at the last message
@@ -154,6 +158,7 @@ fn worst_case(c: &mut Criterion) {
                 vk_id: vk_id.clone(),
                 proof: if i + 1 == n { bad_proof.clone() } else { proof.clone() },
                 public_inputs: inputs,
+                ..Default::default()
             };
             cosmos_sdk_proto::Any { type_url: zk::MSG_VERIFY_PROOF.into(), value: msg.encode_to_vec() }
         })

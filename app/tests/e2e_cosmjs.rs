@@ -31,11 +31,13 @@ fn cosmjs_reads_and_writes_veritas() {
     // The snarkjs fixture key, as the chain stores it (compressed arkworks bytes).
     let fixture =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../modules/zkverify/fixtures/poly/verification_key.json");
-    let vk = veritas_zkverify::formats::read_verifying_key(
+    let key = veritas_zkverify::formats::read_verifying_key(
         &std::fs::read(fixture).unwrap(),
         veritas_zkverify::formats::Format::Snarkjs,
+        None,
     )
     .unwrap();
+    let vk = key.vk_bytes();
 
     // CosmJS takes the chain's settings from the Keplr document `veritasd chain-info` writes.
     let info_dir = node.dir.path().join("chain-info");
@@ -57,7 +59,7 @@ fn cosmjs_reads_and_writes_veritas() {
         .env("VERITAS_MNEMONIC", FAUCET_MNEMONIC)
         .env("VERITAS_FUNDS", "1000000000")
         .env("VERITAS_VK_HEX", hex::encode(&vk))
-        .env("VERITAS_VK_ID", veritas_zkverify::encoding::verifying_key_id(&vk))
+        .env("VERITAS_VK_ID", key.id())
         .output()
         .expect("node (Node.js 20) must be installed");
     assert!(

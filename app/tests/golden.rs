@@ -78,7 +78,7 @@ fn prove(pk: &ProvingKey<Bls12_381>, x: u64, y: u64) -> (Vec<u8>, Vec<u8>) {
 }
 
 fn register(creator: &TestAccount, vk: Vec<u8>) -> Any {
-    let msg = pb::MsgRegisterVerifyingKey { creator: creator.address.to_bech32(), vk };
+    let msg = pb::MsgRegisterVerifyingKey { creator: creator.address.to_bech32(), vk, ..Default::default() };
     Any { type_url: pb::MSG_REGISTER_VERIFYING_KEY.into(), value: msg.encode_to_vec() }
 }
 
@@ -88,6 +88,7 @@ fn verify(submitter: &TestAccount, vk_id: &str, proof: Vec<u8>, input: Vec<u8>) 
         vk_id: vk_id.into(),
         proof,
         public_inputs: vec![input],
+        ..Default::default()
     };
     Any { type_url: pb::MSG_VERIFY_PROOF.into(), value: msg.encode_to_vec() }
 }

@@ -44,11 +44,13 @@ fn main() {
     let (a, b) = (address(1).to_bech32(), address(2).to_bech32());
 
     // Messages of every kind a user sends, with real values.
-    let poly_vk = read_verifying_key(FIXTURE_VK.as_bytes(), Format::Snarkjs).unwrap();
-    let multiplier_vk = read_verifying_key(&fixture_file("multiplier/verification_key.json"), Format::Snarkjs).unwrap();
-    let poly_proof = read_proof(&fixture_file("poly/proof_1.json"), Format::Snarkjs).unwrap();
-    let poly_inputs = read_public_inputs(&fixture_file("poly/public_1.json"), Format::Snarkjs).unwrap();
-    let poly_id = veritas_zkverify::encoding::verifying_key_id(&poly_vk);
+    let poly_key = read_verifying_key(FIXTURE_VK.as_bytes(), Format::Snarkjs, None).unwrap();
+    let multiplier_vk =
+        read_verifying_key(&fixture_file("multiplier/verification_key.json"), Format::Snarkjs, None).unwrap().vk_bytes();
+    let poly_proof = read_proof(&fixture_file("poly/proof_1.json"), Format::Snarkjs, None).unwrap().proof;
+    let poly_inputs = read_public_inputs(&fixture_file("poly/public_1.json"), Format::Snarkjs, poly_key.curve()).unwrap();
+    let poly_id = poly_key.id();
+    let poly_vk = poly_key.vk_bytes();
     let msgs = vec![
         (
             "send",
@@ -74,7 +76,7 @@ fn main() {
             "register",
             any(
                 zk::MSG_REGISTER_VERIFYING_KEY,
-                zk::MsgRegisterVerifyingKey { creator: a.clone(), vk: multiplier_vk.clone() },
+                zk::MsgRegisterVerifyingKey { creator: a.clone(), vk: multiplier_vk.clone(), ..Default::default() },
             ),
         ),
         (
@@ -86,6 +88,7 @@ fn main() {
                     vk_id: poly_id.clone(),
                     proof: poly_proof.clone(),
                     public_inputs: poly_inputs.clone(),
+                    ..Default::default()
                 },
             ),
         ),
@@ -100,13 +103,20 @@ fn main() {
     write(&out, "tx_pipeline", "two-msgs", &f.sign(1, 0, msgs.iter().take(2).map(|(_, m)| m.clone()).collect()));
 
     // zkverify decoders: wire bytes and both file formats.
+    // Selectors as in fuzz_targets/zk_decoders.rs: 0-2 BLS12-381 wire key/proof/inputs,
+    // 3-5 the same on BN254, 6 snarkjs, 7 arkworks, 8 gnark files.
+    let bn_key = read_verifying_key(&fixture_file("poly_bn128/verification_key.json"), Format::Snarkjs, None).unwrap();
+    let bn_proof = read_proof(&fixture_file("poly_bn128/proof_1.json"), Format::Snarkjs, None).unwrap().proof;
     write(&out, "zk_decoders", "vk-wire", &[&[0u8][..], &poly_vk].concat());
     write(&out, "zk_decoders", "proof-wire", &[&[1u8][..], &poly_proof].concat());
     write(&out, "zk_decoders", "inputs-wire", &[&[2u8][..], &poly_inputs.concat()].concat());
-    write(&out, "zk_decoders", "vk-snarkjs", &[&[3u8][..], FIXTURE_VK.as_bytes()].concat());
-    write(&out, "zk_decoders", "proof-snarkjs", &[&[4u8][..], &fixture_file("poly/proof_1.json")].concat());
-    write(&out, "zk_decoders", "public-snarkjs", &[&[5u8][..], &fixture_file("poly/public_1.json")].concat());
-    write(&out, "zk_decoders", "vk-arkworks", &[&[6u8][..], &poly_vk].concat());
+    write(&out, "zk_decoders", "vk-wire-bn254", &[&[3u8][..], &bn_key.vk_bytes()].concat());
+    write(&out, "zk_decoders", "proof-wire-bn254", &[&[4u8][..], &bn_proof].concat());
+    write(&out, "zk_decoders", "vk-snarkjs", &[&[6u8][..], FIXTURE_VK.as_bytes()].concat());
+    write(&out, "zk_decoders", "proof-snarkjs", &[&[6u8][..], &fixture_file("poly/proof_1.json")].concat());
+    write(&out, "zk_decoders", "public-snarkjs", &[&[6u8][..], &fixture_file("poly/public_1.json")].concat());
+    write(&out, "zk_decoders", "vk-snarkjs-bn128", &[&[6u8][..], &fixture_file("poly_bn128/verification_key.json")].concat());
+    write(&out, "zk_decoders", "vk-arkworks", &[&[7u8][..], &poly_vk].concat());
     write(&out, "zk_decoders", "public-arkworks", &[&[7u8][..], hex(&poly_inputs.concat()).as_bytes()].concat());
 
     // Genesis: the default one and one with balances and a key.

@@ -1,37 +1,52 @@
 //! Every zkverify decoder a user's bytes reach: keys, proofs and public inputs in the
-//! wire encoding, and the snarkjs (JSON) and arkworks file formats. The first byte picks
-//! the decoder.
+//! wire encoding of either curve, and the snarkjs (JSON), arkworks and gnark file
+//! formats. The first byte picks the decoder.
 #![no_main]
 
+use ark_bls12_381::Bls12_381;
+use ark_bn254::Bn254;
 use libfuzzer_sys::fuzz_target;
-use veritas_zkverify::encoding;
 use veritas_zkverify::formats::{read_proof, read_public_inputs, read_verifying_key, Format};
+use veritas_zkverify::{encoding, Curve, CurveId};
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&selector, bytes)) = data.split_first() else { return };
-    match selector % 8 {
+fn wire<E: Curve>(kind: u8, bytes: &[u8]) {
+    match kind {
         0 => {
-            if encoding::verifying_key_input_count(bytes).is_ok() {
-                let _ = encoding::decode_verifying_key(bytes);
+            if encoding::verifying_key_input_count::<E>(bytes).is_ok() {
+                let _ = encoding::decode_verifying_key::<E>(bytes);
             }
         }
         1 => {
-            if encoding::check_proof_length(bytes).is_ok() {
-                let _ = encoding::decode_proof(bytes);
-                let _ = encoding::decode_proof_deferring_b_subgroup(bytes);
+            if encoding::check_proof_length(E::ID, bytes).is_ok() {
+                let _ = encoding::decode_proof::<E>(bytes);
+                let _ = encoding::decode_proof_deferring_b_subgroup::<E>(bytes);
             }
+            let _ = encoding::decode_g1::<E>(bytes, "point");
         }
-        2 => {
+        _ => {
             let inputs: Vec<&[u8]> = bytes.chunks(32).collect();
-            let _ = encoding::decode_public_inputs(&inputs);
+            let _ = encoding::decode_public_inputs::<E::ScalarField>(&inputs);
         }
-        3 => drop(read_verifying_key(bytes, Format::Snarkjs)),
-        4 => drop(read_proof(bytes, Format::Snarkjs)),
-        5 => drop(read_public_inputs(bytes, Format::Snarkjs)),
-        6 => {
-            let _ = read_verifying_key(bytes, Format::Arkworks);
-            let _ = read_proof(bytes, Format::Arkworks);
-        }
-        _ => drop(read_public_inputs(bytes, Format::Arkworks)),
+    }
+}
+
+fn file(format: Format, bytes: &[u8]) {
+    for curve in [None, Some(CurveId::Bls12_381), Some(CurveId::Bn254)] {
+        let _ = read_verifying_key(bytes, format, curve);
+        let _ = read_proof(bytes, format, curve);
+    }
+    for curve in CurveId::ALL {
+        let _ = read_public_inputs(bytes, format, curve);
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, bytes)) = data.split_first() else { return };
+    match selector % 9 {
+        s @ 0..=2 => wire::<Bls12_381>(s, bytes),
+        s @ 3..=5 => wire::<Bn254>(s - 3, bytes),
+        6 => file(Format::Snarkjs, bytes),
+        7 => file(Format::Arkworks, bytes),
+        _ => file(Format::Gnark, bytes),
     }
 });

@@ -60,14 +60,18 @@ pub fn fixture() -> &'static Fixture {
         let vk = veritas_zkverify::formats::read_verifying_key(
             FIXTURE_VK.as_bytes(),
             veritas_zkverify::formats::Format::Snarkjs,
+            None,
         )
-        .unwrap();
+        .unwrap()
+        .vk_bytes();
         let zkverify = veritas_zkverify::GenesisState {
             verifying_keys: vec![veritas_zkverify::GenesisKey {
                 vk_id: String::new(),
                 vk: hex(&vk),
                 creator: address(1).to_bech32(),
                 height: 0,
+                curve: "bls12-381".into(),
+                commitments: None,
             }],
             ..Default::default()
         };

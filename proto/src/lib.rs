@@ -27,6 +27,7 @@ mod tests {
             vk_id: "ab".repeat(32),
             proof: vec![1, 2, 3],
             public_inputs: vec![vec![7; 32]],
+            ..Default::default()
         };
         let decoded = MsgVerifyProof::decode(msg.encode_to_vec().as_slice()).unwrap();
         assert_eq!(decoded, msg);

@@ -7,23 +7,20 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
+use ark_bls12_381::Bls12_381;
+use ark_bn254::Bn254;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use veritas_framework::{DecodedMsg, Error, QueryContext};
+use veritas_framework::{telemetry, DecodedMsg, Error, QueryContext};
 
 use crate::cache::Verdict;
-use ark_bls12_381::Config;
-use ark_ec::bls12::G2Prepared;
-
-use crate::encoding::{
-    decode_proof_deferring_b_subgroup, decode_public_inputs, proof_b_not_in_subgroup, proof_bytes, proof_id,
-};
-use crate::g2_lines::prepare_and_check;
+use crate::curves::{Curve, CurveId};
+use crate::key::{Prepared, PreparedKey};
 use crate::msgs::{VerifyRequest, ZkMsg};
-use crate::verifier::{verify_batch_prepared, PreparedKey, Statement};
+use crate::verifier::{decode_statement, verify_batch_prepared, Statement};
 use crate::ZkKeeper;
-use veritas_framework::telemetry;
 
 /// Verdicts produced by block batches in this process (a figure for logs and tests).
 static BATCH_VERDICTS: AtomicU64 = AtomicU64::new(0);
@@ -45,7 +42,7 @@ pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msg
             continue;
         }
         let Ok(Some(record)) = keeper.key_record(&mut kv, &request.vk_id) else { continue };
-        if record.public_inputs as usize != request.inputs.len() {
+        if record.public_inputs as usize != request.inputs.len() || record.curve != request.curve.to_proto() {
             continue;
         }
         let Ok(key) = keeper.prepared_key(&record) else { continue };
@@ -60,7 +57,16 @@ pub(crate) fn prepare_block(keeper: &ZkKeeper, committed: &QueryContext<'_>, msg
     let verdicts = verify_block(&pending);
     telemetry::observe("zkverify_batch_seconds", started.elapsed().as_secs_f64());
     telemetry::observe("zkverify_batch_proofs", pending.len() as f64);
-    telemetry::count("zkverify_batched_proofs_bls12_381", pending.len() as u64);
+    for curve in CurveId::ALL {
+        let proofs = pending.iter().filter(|s| s.key.curve() == curve).count() as u64;
+        let metric = match curve {
+            CurveId::Bls12_381 => "zkverify_batched_proofs_bls12_381",
+            CurveId::Bn254 => "zkverify_batched_proofs_bn254",
+        };
+        if proofs > 0 {
+            telemetry::count(metric, proofs);
+        }
+    }
     for (digest, verdict) in digests.into_iter().zip(verdicts) {
         keeper.verdicts().insert(digest, verdict);
     }
@@ -78,33 +84,54 @@ pub struct Submission {
 /// large already amortises the final exponentiation (see the bench).
 pub const MAX_BATCH: usize = 256;
 
-/// The block path from bytes to verdicts, in batches of at most [`MAX_BATCH`]: see
-/// [`verify_batch_of`].
+/// The block path from bytes to verdicts: one batch per curve (in batches of at most
+/// [`MAX_BATCH`]), verdicts in the order of `pending`. See [`verify_batch_of`].
 pub fn verify_block(pending: &[Submission]) -> Vec<Verdict> {
-    pending.chunks(MAX_BATCH).flat_map(verify_batch_of).collect()
+    let mut bls = Vec::new();
+    let mut bn = Vec::new();
+    for (i, s) in pending.iter().enumerate() {
+        match &s.key {
+            PreparedKey::Bls12_381(key) => bls.push((i, key, &s.request)),
+            PreparedKey::Bn254(key) => bn.push((i, key, &s.request)),
+        }
+    }
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; pending.len()];
+    place(&mut verdicts, verify_curve::<Bls12_381>(&bls));
+    place(&mut verdicts, verify_curve::<Bn254>(&bn));
+    verdicts.into_iter().map(|v| v.expect("a verdict per submission")).collect()
+}
+
+/// One submission of a curve's batch: its place in the block, its key, the request.
+type Item<'a, E> = (usize, &'a Arc<Prepared<E>>, &'a VerifyRequest);
+
+fn place(verdicts: &mut [Option<Verdict>], placed: Vec<(usize, Verdict)>) {
+    for (i, verdict) in placed {
+        verdicts[i] = Some(verdict);
+    }
+}
+
+fn verify_curve<E: Curve>(items: &[Item<'_, E>]) -> Vec<(usize, Verdict)> {
+    items
+        .chunks(MAX_BATCH)
+        .flat_map(|chunk| chunk.iter().map(|(i, _, _)| *i).zip(verify_batch_of(chunk)).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Decodes every proof and its inputs on all cores (points checked on curve and in
-/// subgroup), then verifies the decodable ones in one batch whose combination scalars
-/// come from a hash of every submission in it.
-fn verify_batch_of(pending: &[Submission]) -> Vec<Verdict> {
-    // Decode, prepare B's lines (testing B's subgroup on the way), on all cores.
-    let decoded: Vec<Result<([u8; 32], Statement, G2Prepared<Config>), Error>> = pending
+/// subgroup, B's test done while preparing its lines, gnark commitments hashed in),
+/// then verifies the decodable ones in one batch whose combination scalars come from a
+/// hash of every submission in it.
+fn verify_batch_of<E: Curve>(items: &[Item<'_, E>]) -> Vec<Verdict> {
+    let decoded: Vec<Result<([u8; 32], Statement<E>, E::G2Prepared), Error>> = items
         .par_iter()
-        .map(|Submission { key, request }| {
-            let proof = decode_proof_deferring_b_subgroup(&request.proof)?;
-            let (b_lines, b_in_subgroup) = prepare_and_check(&proof.b);
-            if !b_in_subgroup {
-                return Err(proof_b_not_in_subgroup());
-            }
-            let inputs = decode_public_inputs(&request.inputs)?;
-            let id = proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs);
-            Ok((id, Statement { vk: key.clone(), proof, inputs }, b_lines))
+        .map(|(_, key, request)| {
+            let (parts, statement) = decode_statement(key, request, true)?;
+            Ok((parts.id, statement, parts.b_lines.expect("asked for B's lines")))
         })
         .collect();
     let mut seed = Sha256::new();
-    for submission in pending {
-        seed.update(submission.request.digest());
+    for (_, _, request) in items {
+        seed.update(request.digest());
     }
     let seed = seed.finalize();
     let mut ids = Vec::with_capacity(decoded.len());

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use veritas_framework::Error;
 
-use crate::verifier::PreparedKey;
+use crate::key::PreparedKey;
 
 /// A bounded map that forgets its oldest entries first.
 struct Bounded<K: Ord + Clone, V: Clone> {

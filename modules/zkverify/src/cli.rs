@@ -2,7 +2,6 @@
 //! `veritasd zkverify vk-id | verify-local` commands.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
 use clap::{Args, Command, FromArgMatches, Subcommand};
@@ -11,8 +10,9 @@ use veritas_framework::cli::{query, ModuleCli, QueryClient, SenderLookup, TxPlan
 use veritas_framework::Address;
 use veritas_proto::zkverify::v1 as pb;
 
-use crate::encoding::{decode_verifying_key, verifying_key_id};
-use crate::formats::{read_proof, read_public_inputs, read_verifying_key, Format};
+use crate::curves::CurveId;
+use crate::formats::{read_proof, read_public_inputs, read_verifying_key, Format, ProofFile};
+use crate::key::AnyKey;
 use crate::{verdict_alone, VerifyRequest};
 
 const GROUP: &str = crate::NAME;
@@ -20,13 +20,36 @@ const GROUP: &str = crate::NAME;
 /// `--format snarkjs|arkworks|gnark`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum FormatArg {
-    /// snarkjs 0.7 JSON (verification_key.json, proof.json, public.json), curve bls12381.
+    /// snarkjs 0.7 JSON (verification_key.json, proof.json, public.json); the curve
+    /// (bls12381 or bn128) comes from the file.
     Snarkjs,
-    /// arkworks canonical bytes (binary or hex text); inputs as 32-byte little-endian scalars.
+    /// arkworks canonical bytes (binary or hex text) on --curve (default bls12-381);
+    /// inputs as 32-byte little-endian scalars.
     Arkworks,
     /// gnark v0.14 binary: key and proof from WriteTo or WriteRawTo, public witness from
-    /// witness.Public() + MarshalBinary(); BLS12-381, without api.Commit commitments.
+    /// witness.Public() + MarshalBinary(); BN254 or BLS12-381 (found from the file, or
+    /// --curve), with or without api.Commit commitments.
     Gnark,
+}
+
+/// `--curve bls12-381|bn254`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CurveArg {
+    /// BLS12-381 (snarkjs bls12381).
+    #[value(name = "bls12-381", alias = "bls12381")]
+    Bls12_381,
+    /// BN254 (alt_bn128, snarkjs and circom bn128).
+    #[value(name = "bn254", alias = "bn128")]
+    Bn254,
+}
+
+impl From<CurveArg> for CurveId {
+    fn from(c: CurveArg) -> Self {
+        match c {
+            CurveArg::Bls12_381 => CurveId::Bls12_381,
+            CurveArg::Bn254 => CurveId::Bn254,
+        }
+    }
 }
 
 impl From<FormatArg> for Format {
@@ -44,6 +67,16 @@ struct FormatFlag {
     /// What wrote the files.
     #[arg(long, value_enum, default_value = "snarkjs")]
     format: FormatArg,
+    /// The curve: needed for arkworks bytes (default bls12-381); snarkjs and gnark
+    /// files name theirs, and must agree with it when it is given.
+    #[arg(long, value_enum)]
+    curve: Option<CurveArg>,
+}
+
+impl FormatFlag {
+    fn curve(&self) -> Option<CurveId> {
+        self.curve.map(Into::into)
+    }
 }
 
 /// Groth16 verifying keys and proofs.
@@ -108,19 +141,24 @@ impl ModuleCli for ZkVerifyCli {
     fn tx(&self, _: &str, matches: &ArgMatches, sender: &mut dyn SenderLookup) -> anyhow::Result<TxPlan> {
         match ZkTx::from_arg_matches(matches)? {
             ZkTx::RegisterVk { vk_file, format } => {
-                let vk = load_vk(&vk_file, format.format)?;
-                let vk_id = verifying_key_id(&vk);
+                let key = load_vk(&vk_file, &format)?;
                 let creator = sender.sender(None)?.to_bech32();
-                let mut plan =
-                    TxPlan::single(pb::MSG_REGISTER_VERIFYING_KEY, &pb::MsgRegisterVerifyingKey { creator, vk });
-                plan.extra.insert("vk_id".into(), json!(vk_id));
+                let msg = pb::MsgRegisterVerifyingKey {
+                    creator,
+                    vk: key.vk_bytes(),
+                    curve: key.curve().to_proto(),
+                    commitments: key.commitments_proto(),
+                };
+                let mut plan = TxPlan::single(pb::MSG_REGISTER_VERIFYING_KEY, &msg);
+                plan.extra.insert("vk_id".into(), json!(key.id()));
+                plan.extra.insert("curve".into(), json!(key.curve().name()));
                 Ok(plan)
             }
             ZkTx::Verify { vk_id, proof_file, public_inputs_file, format } => {
-                let proof = load_proof(&proof_file, format.format)?;
-                let public_inputs = load_inputs(&public_inputs_file, format.format)?;
-                let submitter = sender.sender(None)?.to_bech32();
-                let msg = pb::MsgVerifyProof { submitter, vk_id, proof, public_inputs };
+                let proof = load_proof(&proof_file, &format)?;
+                let inputs = load_inputs(&public_inputs_file, &format, proof.curve)?;
+                let submitter = sender.sender(None)?;
+                let msg = request(submitter, vk_id, proof, inputs).to_msg();
                 let mut plan = TxPlan::single(pb::MSG_VERIFY_PROOF, &msg);
                 plan.from_events.push(("proof_verified", "proof_id", "proof_id"));
                 Ok(plan)
@@ -155,43 +193,70 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn load_vk(path: &Path, format: FormatArg) -> anyhow::Result<Vec<u8>> {
-    read_verifying_key(&read(path)?, format.into()).with_context(|| format!("invalid verifying key {}", path.display()))
+fn load_vk(path: &Path, format: &FormatFlag) -> anyhow::Result<AnyKey> {
+    read_verifying_key(&read(path)?, format.format.into(), format.curve())
+        .with_context(|| format!("invalid verifying key {}", path.display()))
 }
 
-fn load_proof(path: &Path, format: FormatArg) -> anyhow::Result<Vec<u8>> {
-    read_proof(&read(path)?, format.into()).with_context(|| format!("invalid proof {}", path.display()))
+fn load_proof(path: &Path, format: &FormatFlag) -> anyhow::Result<ProofFile> {
+    read_proof(&read(path)?, format.format.into(), format.curve())
+        .with_context(|| format!("invalid proof {}", path.display()))
 }
 
-fn load_inputs(path: &Path, format: FormatArg) -> anyhow::Result<Vec<Vec<u8>>> {
-    read_public_inputs(&read(path)?, format.into()).with_context(|| format!("invalid public inputs {}", path.display()))
+fn load_inputs(path: &Path, format: &FormatFlag, curve: CurveId) -> anyhow::Result<Vec<Vec<u8>>> {
+    read_public_inputs(&read(path)?, format.format.into(), curve)
+        .with_context(|| format!("invalid public inputs {}", path.display()))
+}
+
+fn request(submitter: Address, vk_id: String, proof: ProofFile, inputs: Vec<Vec<u8>>) -> VerifyRequest {
+    VerifyRequest {
+        submitter,
+        vk_id,
+        curve: proof.curve,
+        proof: proof.proof,
+        inputs,
+        commitments: proof.commitments,
+        pok: proof.pok,
+    }
 }
 
 fn run_offline(cmd: ZkOffline, json: bool) -> anyhow::Result<Value> {
     match cmd {
         ZkOffline::VkId { vk_file, format } => {
-            let vk = load_vk(&vk_file, format.format)?;
-            let inputs = decode_verifying_key(&vk).map(|k| k.gamma_abc_g1.len() - 1).unwrap_or_default();
+            let key = load_vk(&vk_file, &format)?;
             // Text output is the bare id, for scripts.
             Ok(if json {
-                json!({ "vk_id": verifying_key_id(&vk), "public_inputs": inputs })
+                json!({
+                    "vk_id": key.id(),
+                    "curve": key.curve().name(),
+                    "public_inputs": key.public_inputs(),
+                    "commitments": key.commitment_count(),
+                })
             } else {
-                json!(verifying_key_id(&vk))
+                json!(key.id())
             })
         }
         ZkOffline::VerifyLocal { vk_file, proof_file, public_inputs_file, format } => {
-            let vk_bytes = load_vk(&vk_file, format.format)?;
-            let vk = decode_verifying_key(&vk_bytes).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
-            let vk_id = verifying_key_id(&vk_bytes);
-            let request = VerifyRequest {
-                submitter: Address::from_bytes(&[0; 20]).expect("20 bytes"),
-                vk_id: vk_id.clone(),
-                proof: load_proof(&proof_file, format.format)?,
-                inputs: load_inputs(&public_inputs_file, format.format)?,
-            };
-            let key = Arc::new(ark_groth16::prepare_verifying_key(&vk));
-            let (proof_id, valid) = verdict_alone(&request, &key).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
-            let report = json!({ "valid": valid, "vk_id": vk_id, "proof_id": hex::encode(proof_id) });
+            let key = load_vk(&vk_file, &format)?;
+            let proof = load_proof(&proof_file, &format)?;
+            if proof.curve != key.curve() {
+                bail!("the proof is on {} but the key is on {}", proof.curve, key.curve());
+            }
+            let inputs = load_inputs(&public_inputs_file, &format, key.curve())?;
+            if inputs.len() != key.public_inputs() {
+                bail!("the key expects {} public inputs, the file has {}", key.public_inputs(), inputs.len());
+            }
+            let vk_id = key.id();
+            let submitter = Address::from_bytes(&[0; 20]).expect("20 bytes");
+            let request = request(submitter, vk_id.clone(), proof, inputs);
+            let (proof_id, valid) =
+                verdict_alone(&request, &key.prepare()).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+            let report = json!({
+                "valid": valid,
+                "vk_id": vk_id,
+                "curve": key.curve().name(),
+                "proof_id": hex::encode(proof_id),
+            });
             if !valid {
                 bail!("the proof does not verify: {report}");
             }
@@ -203,6 +268,8 @@ fn run_offline(cmd: ZkOffline, json: bool) -> anyhow::Result<Value> {
 fn key_json(record: &pb::VerifyingKeyRecord) -> Value {
     json!({
         "vk_id": record.vk_id,
+        "curve": CurveId::from_proto(record.curve).map_or_else(|_| record.curve.to_string(), |c| c.name().to_owned()),
+        "commitments": record.commitments.as_ref().map_or(0, |c| c.keys.len()),
         "creator": record.creator,
         "public_inputs": record.public_inputs,
         "height": record.height.to_string(),
@@ -258,6 +325,9 @@ fn run_query(cmd: ZkQuery, client: &dyn QueryClient) -> anyhow::Result<Value> {
                     "register_gas_per_byte": p.register_gas_per_byte.to_string(),
                     "verify_gas_base": p.verify_gas_base.to_string(),
                     "verify_gas_per_input": p.verify_gas_per_input.to_string(),
+                    "bn254_verify_gas_base": crate::Params::from_proto(&p).curve_gas(CurveId::Bn254).0.to_string(),
+                    "bn254_verify_gas_per_input": crate::Params::from_proto(&p).curve_gas(CurveId::Bn254).1.to_string(),
+                    "verify_gas_per_commitment": crate::Params::from_proto(&p).commitment_gas().to_string(),
                 },
                 "height": height.to_string(),
             })

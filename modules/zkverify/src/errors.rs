@@ -31,4 +31,11 @@ veritas_framework::module_errors! {
     not_found = 13;
     /// Invalid module parameters or genesis.
     invalid_params = 14;
+    /// A curve that is not BLS12-381 or BN254, or a proof sent for another curve than its key's.
+    curve_mismatch = 15;
+    /// A proof whose gnark commitments (or their proof of knowledge) do not match its key's.
+    commitment_mismatch = 16;
+    /// A use of gnark's commitment extension Veritas does not verify (more than
+    /// `bsb22::MAX_COMMITMENTS` commitments).
+    unsupported_commitments = 17;
 }

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use veritas_framework::{Address, Error};
 use veritas_proto::zkverify::v1 as pb;
 
-use crate::encoding::{check_id, decode_public_input, decode_verifying_key, verifying_key_bytes, verifying_key_id};
+use crate::curves::CurveId;
+use crate::encoding::{check_id, check_public_inputs};
 use crate::errors;
+use crate::key::AnyKey;
 use crate::params::Params;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,12 +30,70 @@ pub struct GenesisKey {
     /// Optional; if given it must equal the id computed from `vk`.
     #[serde(default)]
     pub vk_id: String,
-    /// Compressed canonical arkworks bytes, hex.
+    /// Compressed canonical arkworks bytes (of `curve`), hex.
     pub vk: String,
     #[serde(default)]
     pub creator: String,
     #[serde(default)]
     pub height: u64,
+    /// `bls12-381` (the default) or `bn254`.
+    #[serde(default = "default_curve")]
+    pub curve: String,
+    /// gnark's commitment extension, for keys that use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitments: Option<GenesisCommitments>,
+}
+
+fn default_curve() -> String {
+    CurveId::Bls12_381.name().to_owned()
+}
+
+/// gnark's commitment extension of a genesis key (points: compressed canonical bytes, hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisCommitments {
+    pub g: String,
+    pub keys: Vec<GenesisCommitmentKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisCommitmentKey {
+    pub committed: Vec<u32>,
+    pub g_sigma_neg: String,
+}
+
+impl GenesisCommitments {
+    fn to_proto(&self, what: &str) -> Result<pb::Commitments, Error> {
+        Ok(pb::Commitments {
+            g: hex_field(&self.g, &format!("{what}.commitments.g"))?,
+            keys: self
+                .keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    Ok(pb::CommitmentKey {
+                        committed: k.committed.clone(),
+                        g_sigma_neg: hex_field(&k.g_sigma_neg, &format!("{what}.commitments.keys[{i}].g_sigma_neg"))?,
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
+        })
+    }
+
+    fn from_proto(c: &pb::Commitments) -> Self {
+        Self {
+            g: hex::encode(&c.g),
+            keys: c
+                .keys
+                .iter()
+                .map(|k| GenesisCommitmentKey {
+                    committed: k.committed.clone(),
+                    g_sigma_neg: hex::encode(&k.g_sigma_neg),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,26 +134,24 @@ impl GenesisState {
         let mut keys = BTreeMap::new();
         for (i, key) in state.verifying_keys.iter().enumerate() {
             let what = format!("verifying_keys[{i}]");
-            let vk = decode_verifying_key(&hex_field(&key.vk, &what)?).map_err(|e| e.context(&what))?;
-            let canonical = verifying_key_bytes(&vk);
-            let vk_id = verifying_key_id(&canonical);
+            let curve = CurveId::from_name(&key.curve).ok_or_else(|| {
+                errors::invalid_params(format!("{what}.curve: {:?} is not bls12-381 or bn254", key.curve))
+            })?;
+            let commitments = key.commitments.as_ref().map(|c| c.to_proto(&what)).transpose()?;
+            let decoded = AnyKey::decode(curve, &hex_field(&key.vk, &what)?, commitments.as_ref())
+                .map_err(|e| e.context(&what))?;
+            let vk_id = decoded.id();
             if !key.vk_id.is_empty() && key.vk_id != vk_id {
                 return Err(errors::invalid_params(format!("{what}: vk_id {} but the key's id is {vk_id}", key.vk_id)));
             }
-            let inputs = vk.gamma_abc_g1.len() - 1;
+            let inputs = decoded.public_inputs();
             if inputs > state.params.max_public_inputs as usize {
                 return Err(errors::too_many_inputs(format!(
                     "{what}: {inputs} public inputs exceed max_public_inputs"
                 )));
             }
             check_address(&key.creator, &format!("{what}.creator"))?;
-            let record = pb::VerifyingKeyRecord {
-                vk_id: vk_id.clone(),
-                vk: canonical,
-                creator: key.creator.clone(),
-                public_inputs: inputs as u32,
-                height: key.height,
-            };
+            let record = decoded.record(key.creator.clone(), key.height);
             if keys.insert(vk_id.clone(), record).is_some() {
                 return Err(errors::duplicate_verifying_key(format!("{what}: key {vk_id} is listed twice")));
             }
@@ -117,12 +175,10 @@ impl GenesisState {
                 .public_inputs
                 .iter()
                 .enumerate()
-                .map(|(j, x)| {
-                    let bytes = hex_field(x, &format!("{what}.public_inputs[{j}]"))?;
-                    decode_public_input(&bytes, j).map_err(|e| e.context(&what))?;
-                    Ok(bytes)
-                })
+                .map(|(j, x)| hex_field(x, &format!("{what}.public_inputs[{j}]")))
                 .collect::<Result<Vec<_>, Error>>()?;
+            let curve = CurveId::from_proto(key.curve)?;
+            check_public_inputs(curve, &inputs).map_err(|e| e.context(&what))?;
             check_address(&proof.submitter, &format!("{what}.submitter"))?;
             let record = pb::VerifiedProof {
                 vk_id: proof.vk_id.clone(),
@@ -153,7 +209,14 @@ impl GenesisState {
             params,
             verifying_keys: keys
                 .into_iter()
-                .map(|k| GenesisKey { vk_id: k.vk_id, vk: hex::encode(k.vk), creator: k.creator, height: k.height })
+                .map(|k| GenesisKey {
+                    curve: CurveId::from_proto(k.curve).map_or_else(|_| k.curve.to_string(), |c| c.name().to_owned()),
+                    commitments: k.commitments.as_ref().map(GenesisCommitments::from_proto),
+                    vk_id: k.vk_id,
+                    vk: hex::encode(k.vk),
+                    creator: k.creator,
+                    height: k.height,
+                })
                 .collect(),
             verified_proofs: proofs
                 .into_iter()

@@ -6,16 +6,14 @@
 
 use std::sync::Arc;
 
-use ark_groth16::prepare_verifying_key;
 use prost::Message;
 use veritas_framework::{sdk, Context, Error, StoreKey, StoreRead};
 use veritas_proto::zkverify::v1 as pb;
 
 use crate::cache::{KeyCache, VerdictCache};
-use crate::encoding::decode_verifying_key;
 use crate::errors;
+use crate::key::{AnyKey, PreparedKey};
 use crate::params::Params;
-use crate::verifier::PreparedKey;
 
 const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 const PARAMS_KEY: &[u8] = b"params";
@@ -88,9 +86,9 @@ impl ZkKeeper {
         if let Some(key) = self.keys.get(&record.vk_id) {
             return Ok(key);
         }
-        let vk = decode_verifying_key(&record.vk)
-            .map_err(|e| sdk::internal(format!("stored key {} no longer decodes: {}", record.vk_id, e.log())))?;
-        let key = Arc::new(prepare_verifying_key(&vk));
+        let key = AnyKey::from_record(record)
+            .map_err(|e| sdk::internal(format!("stored key {} no longer decodes: {}", record.vk_id, e.log())))?
+            .prepare();
         self.keys.insert(record.vk_id.clone(), key.clone());
         Ok(key)
     }

@@ -3,25 +3,34 @@
 //! Points are decoded and checked during execution, after gas is charged, so a tx
 //! carrying a bad point pays for the work it caused.
 
-use ark_groth16::prepare_verifying_key;
+use ark_bls12_381::Bls12_381;
+use ark_bn254::Bn254;
 use prost::{Message, Name};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 use veritas_framework::{sdk, Address, Context, Error, ExecMode, Msg, MsgResponse};
 use veritas_proto::zkverify::v1 as pb;
 use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
 
+use crate::bsb22::MAX_COMMITMENTS;
 use crate::cache::Verdict;
-use crate::encoding::{
-    check_id, check_proof_length, decode_proof, decode_public_inputs, decode_verifying_key, proof_bytes, proof_id,
-    verifying_key_bytes, verifying_key_id, verifying_key_input_count,
-};
-use crate::verifier::{verify, PreparedKey, Statement};
+use crate::curves::{Curve, CurveId};
+use crate::encoding::{check_id, check_proof_length, check_public_inputs, verifying_key_input_count_on};
+use crate::key::{AnyKey, PreparedKey};
+use crate::verifier::{decode_parts, verdict_for};
 use crate::{errors, events, ZkKeeper};
 
 /// A message after stateless checks.
 pub(crate) enum ZkMsg {
-    Register { creator: Address, vk: Vec<u8>, public_inputs: usize },
+    Register {
+        creator: Address,
+        curve: CurveId,
+        vk: Vec<u8>,
+        commitments: Option<pb::Commitments>,
+        /// Public inputs a proof supplies (the key's points, less the constant and the commitments).
+        public_inputs: usize,
+        /// The message's key bytes, which registration gas is charged by.
+        size: usize,
+    },
     Verify(VerifyRequest),
 }
 
@@ -30,11 +39,21 @@ pub(crate) enum ZkMsg {
 pub struct VerifyRequest {
     pub submitter: Address,
     pub vk_id: String,
+    /// The curve the submitter says the key is on (checked against the key).
+    pub curve: CurveId,
     pub proof: Vec<u8>,
     pub inputs: Vec<Vec<u8>>,
+    /// gnark's commitments and their proof of knowledge (empty for other keys).
+    pub commitments: Vec<Vec<u8>>,
+    pub pok: Vec<u8>,
 }
 
 impl VerifyRequest {
+    /// A request without gnark commitments.
+    pub fn plain(submitter: Address, vk_id: String, curve: CurveId, proof: Vec<u8>, inputs: Vec<Vec<u8>>) -> Self {
+        Self { submitter, vk_id, curve, proof, inputs, commitments: Vec::new(), pok: Vec::new() }
+    }
+
     /// Names the submission exactly as sent, for the verdict cache.
     pub fn digest(&self) -> [u8; 32] {
         let mut hasher = Sha256::new();
@@ -44,7 +63,29 @@ impl VerifyRequest {
         for input in &self.inputs {
             hasher.update(input);
         }
+        // Plain BLS12-381 submissions keep the digest they always had.
+        if self.curve != CurveId::Bls12_381 || !self.commitments.is_empty() || !self.pok.is_empty() {
+            hasher.update([self.curve.to_proto() as u8]);
+            hasher.update((self.commitments.len() as u64).to_be_bytes());
+            for c in self.commitments.iter().chain(std::iter::once(&self.pok)) {
+                hasher.update((c.len() as u64).to_be_bytes());
+                hasher.update(c);
+            }
+        }
         hasher.finalize().into()
+    }
+
+    /// The message that carries this request.
+    pub fn to_msg(&self) -> pb::MsgVerifyProof {
+        pb::MsgVerifyProof {
+            submitter: self.submitter.to_bech32(),
+            vk_id: self.vk_id.clone(),
+            proof: self.proof.clone(),
+            public_inputs: self.inputs.clone(),
+            commitments: self.commitments.clone(),
+            commitment_pok: self.pok.clone(),
+            curve: self.curve.to_proto(),
+        }
     }
 }
 
@@ -54,8 +95,21 @@ pub(crate) fn parse(msg: &Msg<'_>) -> Result<ZkMsg, Error> {
         MSG_REGISTER_VERIFYING_KEY => {
             let m = pb::MsgRegisterVerifyingKey::decode(msg.value).map_err(bad)?;
             let creator = Address::from_bech32(&m.creator).map_err(|e| e.context("creator"))?;
-            let public_inputs = verifying_key_input_count(&m.vk)?;
-            Ok(ZkMsg::Register { creator, vk: m.vk, public_inputs })
+            let curve = CurveId::from_proto(m.curve)?;
+            let points = verifying_key_input_count_on(curve, &m.vk)?;
+            let commitments = m.commitments.as_ref().map_or(0, |c| c.keys.len());
+            if commitments > MAX_COMMITMENTS {
+                return Err(errors::unsupported_commitments(format!(
+                    "the key has {commitments} commitments; at most {MAX_COMMITMENTS} are supported"
+                )));
+            }
+            let public_inputs = points.checked_sub(commitments).ok_or_else(|| {
+                errors::invalid_encoding(format!(
+                    "verifying key: {points} gamma_abc_g1 points after the constant cannot serve {commitments} commitments"
+                ))
+            })?;
+            let size = m.vk.len() + m.commitments.as_ref().map_or(0, |c| c.encoded_len());
+            Ok(ZkMsg::Register { creator, curve, vk: m.vk, commitments: m.commitments, public_inputs, size })
         }
         MSG_VERIFY_PROOF => parse_verify(msg.value).map(ZkMsg::Verify),
         other => Err(sdk::unknown_request(format!("zkverify handles no message {other}"))),
@@ -66,10 +120,41 @@ pub(crate) fn parse_verify(value: &[u8]) -> Result<VerifyRequest, Error> {
     let m = pb::MsgVerifyProof::decode(value)
         .map_err(|e| sdk::tx_decode(format!("cannot decode {MSG_VERIFY_PROOF}: {e}")))?;
     let submitter = Address::from_bech32(&m.submitter).map_err(|e| e.context("submitter"))?;
+    let curve = CurveId::from_proto(m.curve)?;
     check_id(&m.vk_id, "vk_id")?;
-    check_proof_length(&m.proof)?;
-    decode_public_inputs(&m.public_inputs)?;
-    Ok(VerifyRequest { submitter, vk_id: m.vk_id, proof: m.proof, inputs: m.public_inputs })
+    check_proof_length(curve, &m.proof)?;
+    check_public_inputs(curve, &m.public_inputs)?;
+    if m.commitments.len() > MAX_COMMITMENTS {
+        return Err(errors::unsupported_commitments(format!(
+            "the proof has {} commitments; at most {MAX_COMMITMENTS} are supported",
+            m.commitments.len()
+        )));
+    }
+    let (compressed, uncompressed) = curve.g1_lengths();
+    let g1_length_ok = |n: usize| n == compressed || n == uncompressed;
+    for (i, c) in m.commitments.iter().enumerate() {
+        if !g1_length_ok(c.len()) {
+            return Err(errors::invalid_encoding(format!(
+                "commitment {i}: {} bytes (a {curve} G1 point has {compressed} or {uncompressed})",
+                c.len()
+            )));
+        }
+    }
+    if !m.commitment_pok.is_empty() && !g1_length_ok(m.commitment_pok.len()) {
+        return Err(errors::invalid_encoding(format!(
+            "commitment proof of knowledge: {} bytes (a {curve} G1 point has {compressed} or {uncompressed})",
+            m.commitment_pok.len()
+        )));
+    }
+    Ok(VerifyRequest {
+        submitter,
+        vk_id: m.vk_id,
+        curve,
+        proof: m.proof,
+        inputs: m.public_inputs,
+        commitments: m.commitments,
+        pok: m.commitment_pok,
+    })
 }
 
 pub(crate) fn signers(msg: &ZkMsg) -> Vec<Address> {
@@ -81,27 +166,40 @@ pub(crate) fn signers(msg: &ZkMsg) -> Vec<Address> {
 
 /// Decodes and verifies one submission alone: what the block batch must reproduce.
 pub fn verdict_alone(request: &VerifyRequest, key: &PreparedKey) -> Verdict {
-    let proof = decode_proof(&request.proof)?;
-    let inputs = decode_public_inputs(&request.inputs)?;
-    let id = proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs);
-    let valid = verify(&Statement { vk: key.clone(), proof, inputs })?;
-    Ok((id, valid))
+    if request.curve != key.curve() {
+        return Err(curve_mismatch(request, key.curve()));
+    }
+    match key {
+        PreparedKey::Bls12_381(key) => verdict_for::<Bls12_381>(key, request),
+        PreparedKey::Bn254(key) => verdict_for::<Bn254>(key, request),
+    }
+}
+
+fn curve_mismatch(request: &VerifyRequest, key_curve: CurveId) -> Error {
+    errors::curve_mismatch(format!(
+        "the proof is sent as {} but verifying key {} is on {key_curve}",
+        request.curve, request.vk_id
+    ))
 }
 
 /// What CheckTx can know of a submission without a pairing: the proof decodes (every
 /// point on its curve and in its subgroup) and the inputs are field elements. Answers
 /// "valid" for the rest, which the block decides.
-fn precheck(request: &VerifyRequest) -> Verdict {
-    let proof = decode_proof(&request.proof)?;
-    decode_public_inputs(&request.inputs)?;
-    Ok((proof_id(&request.vk_id, &proof_bytes(&proof), &request.inputs), true))
+fn precheck(request: &VerifyRequest, commitment_count: usize) -> Verdict {
+    fn on<E: Curve>(request: &VerifyRequest, commitment_count: usize) -> Verdict {
+        Ok((decode_parts::<E>(request, commitment_count, false)?.id, true))
+    }
+    match request.curve {
+        CurveId::Bls12_381 => on::<Bls12_381>(request, commitment_count),
+        CurveId::Bn254 => on::<Bn254>(request, commitment_count),
+    }
 }
 
 pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: &ZkMsg) -> Result<MsgResponse, Error> {
     let params = keeper.params(&mut ctx.kv(&ZkKeeper::store_key()))?;
     match msg {
-        ZkMsg::Register { creator, vk, public_inputs } => {
-            ctx.gas_meter().consume(params.register_gas(vk.len()), "zkverify register verifying key")?;
+        ZkMsg::Register { creator, curve, vk, commitments, public_inputs, size } => {
+            ctx.gas_meter().consume(params.register_gas(*size), "zkverify register verifying key")?;
             let public_inputs = *public_inputs;
             if public_inputs > params.max_public_inputs as usize {
                 return Err(errors::too_many_inputs(format!(
@@ -109,28 +207,26 @@ pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: &ZkMsg) -> 
                     params.max_public_inputs
                 )));
             }
-            let decoded = decode_verifying_key(vk)?;
-            let canonical = verifying_key_bytes(&decoded);
-            let vk_id = verifying_key_id(&canonical);
+            let key = AnyKey::decode(*curve, vk, commitments.as_ref())?;
+            let vk_id = key.id();
             if keeper.has_key(ctx, &vk_id)? {
                 return Err(errors::duplicate_verifying_key(format!("verifying key {vk_id} is already registered")));
             }
             let creator = creator.to_bech32();
-            let record = pb::VerifyingKeyRecord {
-                vk_id: vk_id.clone(),
-                vk: canonical,
-                creator: creator.clone(),
-                public_inputs: public_inputs as u32,
-                height: ctx.block().height,
-            };
+            let record = key.record(creator.clone(), ctx.block().height);
             keeper.set_key_record(ctx, &record)?;
-            keeper.remember_key(&vk_id, Arc::new(prepare_verifying_key(&decoded)));
-            ctx.emit(events::register_verifying_key(&vk_id, &creator, public_inputs));
+            keeper.remember_key(&vk_id, key.prepare());
+            ctx.emit(events::register_verifying_key(&record));
             Ok(response(pb::MsgRegisterVerifyingKeyResponse { vk_id }))
         }
         ZkMsg::Verify(request) => {
-            ctx.gas_meter().consume(params.verify_gas(request.inputs.len()), "zkverify verify proof")?;
+            let gas = params.verify_gas(request.curve, request.inputs.len(), request.commitments.len());
+            ctx.gas_meter().consume(gas, "zkverify verify proof")?;
             let record = keeper.require_key(ctx, &request.vk_id)?;
+            let key_curve = CurveId::from_proto(record.curve)?;
+            if key_curve != request.curve {
+                return Err(curve_mismatch(request, key_curve));
+            }
             if record.public_inputs as usize != request.inputs.len() {
                 return Err(errors::wrong_input_count(format!(
                     "verifying key {} expects {} public inputs, got {}",
@@ -144,7 +240,7 @@ pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: &ZkMsg) -> 
                 // cheap (points on the curve and in their subgroups, inputs, not yet
                 // recorded); the pairing runs in the block, where the fee is charged
                 // even when the proof turns out invalid.
-                precheck(request)
+                precheck(request, record.commitments.as_ref().map_or(0, |c| c.keys.len()))
             } else {
                 let digest = request.digest();
                 match keeper.verdicts().get(&digest) {

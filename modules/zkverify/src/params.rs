@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use veritas_framework::Error;
 use veritas_proto::zkverify::v1 as pb;
 
+use crate::curves::CurveId;
 use crate::encoding::HARD_MAX_PUBLIC_INPUTS;
 use crate::errors;
 
@@ -17,8 +18,22 @@ pub const GAS_PER_MICROSECOND: u64 = 160;
 /// Gas of preparing a registered key for verification (`prepare_verifying_key`: one
 /// pairing and two G2 line precomputations), at [`GAS_PER_MICROSECOND`]: measured at
 /// 1.26 ms on the 2-core dev machine (`cargo bench -p veritas-zkverify --bench verify`,
-/// `register_prepare_key`), charged as 2 ms.
+/// `register_prepare_key`), charged as 2 ms (BN254 keys are cheaper).
 pub const KEY_PREPARATION_GAS: u64 = 2_000 * GAS_PER_MICROSECOND;
+
+/// Defaults of the BN254 and commitment gas params, used where a chain's stored params
+/// leave them unset (0): chains that began before BN254 keep their params bytes (and so
+/// their app hashes), and still price BN254 proofs. One by one from bytes on the 2-core
+/// dev machine (see docs/architecture.md): BN254 1.07 ms + 0.07 ms per input; each gnark
+/// commitment 0.9 ms on BLS12-381 (its hash, a G1 decode, two more Miller-loop pairs),
+/// less on BN254.
+const DEFAULT_BN254_VERIFY_GAS_BASE: u64 = 1_100 * GAS_PER_MICROSECOND;
+const DEFAULT_BN254_VERIFY_GAS_PER_INPUT: u64 = 75 * GAS_PER_MICROSECOND;
+const DEFAULT_VERIFY_GAS_PER_COMMITMENT: u64 = 1_000 * GAS_PER_MICROSECOND;
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,10 +42,18 @@ pub struct Params {
     pub max_public_inputs: u32,
     /// Gas per byte of a key registered (decoding and subgroup checks of its points).
     pub register_gas_per_byte: u64,
-    /// Gas of one proof verification with no public input.
+    /// Gas of one BLS12-381 proof verification with no public input.
     pub verify_gas_base: u64,
-    /// Gas per public input of a verified proof.
+    /// Gas per public input of a verified BLS12-381 proof.
     pub verify_gas_per_input: u64,
+    /// The same for BN254 (0: the built-in default).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bn254_verify_gas_base: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bn254_verify_gas_per_input: u64,
+    /// Gas per gnark commitment of a proof, on either curve (0: the built-in default).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verify_gas_per_commitment: u64,
 }
 
 impl Default for Params {
@@ -41,7 +64,18 @@ impl Default for Params {
             register_gas_per_byte: 17 * GAS_PER_MICROSECOND / 10,
             verify_gas_base: 1_800 * GAS_PER_MICROSECOND,
             verify_gas_per_input: 170 * GAS_PER_MICROSECOND,
+            bn254_verify_gas_base: 0,
+            bn254_verify_gas_per_input: 0,
+            verify_gas_per_commitment: 0,
         }
+    }
+}
+
+fn or_default(value: u64, default: u64) -> u64 {
+    if value == 0 {
+        default
+    } else {
+        value
     }
 }
 
@@ -59,9 +93,28 @@ impl Params {
         Ok(())
     }
 
-    /// Gas of verifying one proof with `inputs` public inputs.
-    pub fn verify_gas(&self, inputs: usize) -> u64 {
-        self.verify_gas_base.saturating_add(self.verify_gas_per_input.saturating_mul(inputs as u64))
+    /// The per-proof and per-input gas of `curve`, defaults applied.
+    pub fn curve_gas(&self, curve: CurveId) -> (u64, u64) {
+        match curve {
+            CurveId::Bls12_381 => (self.verify_gas_base, self.verify_gas_per_input),
+            CurveId::Bn254 => (
+                or_default(self.bn254_verify_gas_base, DEFAULT_BN254_VERIFY_GAS_BASE),
+                or_default(self.bn254_verify_gas_per_input, DEFAULT_BN254_VERIFY_GAS_PER_INPUT),
+            ),
+        }
+    }
+
+    /// Gas per gnark commitment, default applied.
+    pub fn commitment_gas(&self) -> u64 {
+        or_default(self.verify_gas_per_commitment, DEFAULT_VERIFY_GAS_PER_COMMITMENT)
+    }
+
+    /// Gas of verifying one proof on `curve` with `inputs` public inputs and
+    /// `commitments` gnark commitments.
+    pub fn verify_gas(&self, curve: CurveId, inputs: usize, commitments: usize) -> u64 {
+        let (base, per_input) = self.curve_gas(curve);
+        base.saturating_add(per_input.saturating_mul(inputs as u64))
+            .saturating_add(self.commitment_gas().saturating_mul(commitments as u64))
     }
 
     /// Gas of registering a key of `bytes` bytes: decoding and checking its points, per
@@ -76,6 +129,9 @@ impl Params {
             register_gas_per_byte: self.register_gas_per_byte,
             verify_gas_base: self.verify_gas_base,
             verify_gas_per_input: self.verify_gas_per_input,
+            bn254_verify_gas_base: self.bn254_verify_gas_base,
+            bn254_verify_gas_per_input: self.bn254_verify_gas_per_input,
+            verify_gas_per_commitment: self.verify_gas_per_commitment,
         }
     }
 
@@ -85,6 +141,9 @@ impl Params {
             register_gas_per_byte: p.register_gas_per_byte,
             verify_gas_base: p.verify_gas_base,
             verify_gas_per_input: p.verify_gas_per_input,
+            bn254_verify_gas_base: p.bn254_verify_gas_base,
+            bn254_verify_gas_per_input: p.bn254_verify_gas_per_input,
+            verify_gas_per_commitment: p.verify_gas_per_commitment,
         }
     }
 }

@@ -1,36 +1,155 @@
-//! Groth16 over BLS12-381: verifying one proof, or a whole batch at once.
-//!
-//! Inputs here are already decoded and checked (see [`crate::encoding`]).
+//! Groth16 on any [`Curve`]: decoding a submission against its key, verifying one
+//! proof, or a whole batch at once.
 
 use std::sync::Arc;
 
-use ark_bls12_381::g1::Config as G1Config;
-use ark_bls12_381::{Bls12_381, Config, Fq12, Fr, G1Affine, G1Projective};
-use ark_ec::bls12::{g2::EllCoeff, Bls12Config, G2Prepared};
-use ark_ec::pairing::{MillerLoopOutput, Pairing};
+use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::short_weierstrass::{Affine, Projective};
 use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{BitIteratorBE, CyclotomicMultSubgroup, Field, One, Zero};
+use ark_ff::{One, Zero};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use veritas_framework::Error;
 
-use crate::errors;
-
-/// A verifying key prepared for pairings; shared by every statement that uses it.
-pub type PreparedKey = Arc<PreparedVerifyingKey<Bls12_381>>;
+use crate::bsb22::{extend_inputs, pok_holds};
+use crate::curves::Curve;
+use crate::encoding::{
+    compressed, decode_g1, decode_proof, decode_proof_deferring_b_subgroup, decode_public_inputs,
+    proof_b_not_in_subgroup, proof_bytes, proof_id,
+};
+use crate::key::Prepared;
+use crate::msgs::VerifyRequest;
+use crate::{errors, Verdict};
 
 /// One proof to check, decoded.
-#[derive(Clone)]
-pub struct Statement {
-    pub vk: PreparedKey,
-    pub proof: Proof<Bls12_381>,
-    pub inputs: Vec<Fr>,
+pub struct Statement<E: Pairing> {
+    pub key: Arc<Prepared<E>>,
+    pub proof: Proof<E>,
+    /// The public inputs, then one hash per commitment (gnark's extension).
+    pub inputs: Vec<E::ScalarField>,
+    /// gnark's commitments and the folded proof of knowledge (none for other keys).
+    pub commitments: Vec<E::G1Affine>,
+    pub pok: E::G1Affine,
+    /// The challenge that folds the proofs of knowledge (zero without commitments).
+    pub rho: E::ScalarField,
+}
+
+impl<E: Pairing> Statement<E> {
+    /// A statement for a key without gnark commitments.
+    pub fn plain(key: Arc<Prepared<E>>, proof: Proof<E>, inputs: Vec<E::ScalarField>) -> Self {
+        Self { key, proof, inputs, commitments: Vec::new(), pok: E::G1Affine::zero(), rho: E::ScalarField::zero() }
+    }
+}
+
+impl<E: Pairing> Clone for Statement<E> {
+    fn clone(&self) -> Self {
+        Self {
+            key: self.key.clone(),
+            proof: self.proof.clone(),
+            inputs: self.inputs.clone(),
+            commitments: self.commitments.clone(),
+            pok: self.pok,
+            rho: self.rho,
+        }
+    }
+}
+
+/// What a submission's bytes decode to before its key's commitments are hashed in.
+pub(crate) struct DecodedParts<E: Pairing> {
+    pub proof: Proof<E>,
+    pub commitments: Vec<E::G1Affine>,
+    pub pok: E::G1Affine,
+    pub inputs: Vec<E::ScalarField>,
+    /// B's lines, when the caller asked for them (the batch path).
+    pub b_lines: Option<E::G2Prepared>,
+    /// The proof id.
+    pub id: [u8; 32],
+}
+
+/// Decodes a submission for a key with `commitment_count` commitments, every point
+/// checked; with `prepare_b`, B's subgroup test comes from preparing its lines. The
+/// first error is the same either way.
+pub(crate) fn decode_parts<E: Curve>(
+    request: &VerifyRequest,
+    commitment_count: usize,
+    prepare_b: bool,
+) -> Result<DecodedParts<E>, Error> {
+    let (proof, b_lines) = if prepare_b {
+        let proof = decode_proof_deferring_b_subgroup::<E>(&request.proof)?;
+        let (lines, in_subgroup) = E::prepare_and_check_b(&proof.b);
+        if !in_subgroup {
+            return Err(proof_b_not_in_subgroup());
+        }
+        (proof, Some(lines))
+    } else {
+        (decode_proof::<E>(&request.proof)?, None)
+    };
+    if request.commitments.len() != commitment_count {
+        return Err(errors::commitment_mismatch(format!(
+            "the key has {commitment_count} gnark commitments, the proof {}",
+            request.commitments.len()
+        )));
+    }
+    let commitments = request
+        .commitments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| decode_g1::<E>(c, &format!("commitment {i}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let pok = match (commitment_count, request.pok.is_empty()) {
+        (0, true) => E::G1Affine::zero(),
+        (0, false) => {
+            return Err(errors::commitment_mismatch(
+                "a proof of knowledge of commitments, but the key has no commitments",
+            ))
+        }
+        (_, true) => return Err(errors::commitment_mismatch("the proof of knowledge of the commitments is missing")),
+        (_, false) => decode_g1::<E>(&request.pok, "commitment proof of knowledge")?,
+    };
+    let inputs = decode_public_inputs::<E::ScalarField>(&request.inputs)?;
+    let mut canonical = proof_bytes(&proof);
+    if commitment_count > 0 {
+        for c in &commitments {
+            canonical.extend(compressed(c));
+        }
+        canonical.extend(compressed(&pok));
+    }
+    let id = proof_id(&request.vk_id, &canonical, &request.inputs);
+    Ok(DecodedParts { proof, commitments, pok, inputs, b_lines, id })
+}
+
+/// Decodes a submission against its key into a statement (commitments hashed in).
+pub(crate) fn decode_statement<E: Curve>(
+    key: &Arc<Prepared<E>>,
+    request: &VerifyRequest,
+    prepare_b: bool,
+) -> Result<(DecodedParts<E>, Statement<E>), Error> {
+    let mut parts = decode_parts::<E>(request, key.commitment_count(), prepare_b)?;
+    let (inputs, rho) = match &key.bsb22 {
+        Some(bsb22) => extend_inputs::<E>(&parts.inputs, &bsb22.committed, &parts.commitments),
+        None => (std::mem::take(&mut parts.inputs), E::ScalarField::zero()),
+    };
+    let statement = Statement {
+        key: key.clone(),
+        proof: parts.proof.clone(),
+        inputs,
+        commitments: parts.commitments.clone(),
+        pok: parts.pok,
+        rho,
+    };
+    Ok((parts, statement))
+}
+
+/// Decodes and verifies one submission alone: what the block batch must reproduce.
+pub fn verdict_for<E: Curve>(key: &Arc<Prepared<E>>, request: &VerifyRequest) -> Verdict {
+    let (parts, statement) = decode_statement(key, request, false)?;
+    Ok((parts.id, verify(&statement)?))
 }
 
 /// Checks the input count against the key (arkworks would return an opaque error).
-pub fn check_input_count(vk: &PreparedVerifyingKey<Bls12_381>, inputs: usize) -> Result<(), Error> {
+pub fn check_input_count<E: Pairing>(vk: &PreparedVerifyingKey<E>, inputs: usize) -> Result<(), Error> {
     let expected = vk.vk.gamma_abc_g1.len().saturating_sub(1);
     if expected != inputs {
         return Err(errors::wrong_input_count(format!("the key expects {expected} public inputs, got {inputs}")));
@@ -38,10 +157,22 @@ pub fn check_input_count(vk: &PreparedVerifyingKey<Bls12_381>, inputs: usize) ->
     Ok(())
 }
 
-/// Verifies one proof. `Ok(false)`: a well-formed proof that does not verify.
-pub fn verify(statement: &Statement) -> Result<bool, Error> {
-    check_input_count(&statement.vk, statement.inputs.len())?;
-    Groth16::<Bls12_381>::verify_proof(&statement.vk, &statement.proof, &statement.inputs)
+/// Verifies one proof as gnark (with commitments) or any Groth16 verifier (without)
+/// does. `Ok(false)`: a well-formed proof that does not verify.
+pub fn verify<E: Curve>(statement: &Statement<E>) -> Result<bool, Error> {
+    let pvk = &statement.key.pvk;
+    check_input_count(pvk, statement.inputs.len())?;
+    if let Some(bsb22) = &statement.key.bsb22 {
+        if !pok_holds(bsb22, &statement.commitments, &statement.pok, statement.rho) {
+            return Ok(false);
+        }
+    }
+    let mut prepared = Groth16::<E>::prepare_inputs(pvk, &statement.inputs)
+        .map_err(|e| errors::wrong_input_count(format!("cannot verify: {e}")))?;
+    for c in &statement.commitments {
+        prepared += c;
+    }
+    Groth16::<E>::verify_proof_with_prepared_inputs(pvk, &statement.proof, &prepared)
         .map_err(|e| errors::wrong_input_count(format!("cannot verify: {e}")))
 }
 
@@ -51,21 +182,22 @@ pub fn verify(statement: &Statement) -> Result<bool, Error> {
 ///
 /// The batch is a random linear combination with 128-bit scalars derived from `seed`
 /// (deterministic: every validator uses the same ones). Per distinct key the public
-/// input terms and the C terms fold into two multi-scalar multiplications, so the
-/// pairing work is one multi-Miller loop over `(r_i·A_i, B_i)` plus three pairs per key,
-/// and one final exponentiation; both spread over all cores. A failing batch is split
-/// in halves while only one half fails, and settled one by one once both do
-/// (see [`settle_failed`]).
-pub fn verify_batch(statements: &[Statement], seed: &[u8]) -> Vec<Result<bool, Error>> {
-    let b_lines: Vec<G2Prepared<Config>> = statements.par_iter().map(|s| G2Prepared::from(s.proof.b)).collect();
+/// input terms and the C terms fold into multi-scalar multiplications, so the pairing
+/// work is one multi-Miller loop over `(r_i·A_i, B_i)` plus three pairs per key (and,
+/// for keys with gnark commitments, one per commitment plus one, for the proofs of
+/// knowledge, combined with independent scalars), and one final exponentiation; both
+/// spread over all cores. A failing batch is split in halves while only one half
+/// fails, and settled one by one once both do (see [`settle_failed`]).
+pub fn verify_batch<E: Curve>(statements: &[Statement<E>], seed: &[u8]) -> Vec<Result<bool, Error>> {
+    let b_lines: Vec<E::G2Prepared> = statements.par_iter().map(|s| E::G2Prepared::from(s.proof.b)).collect();
     verify_batch_prepared(statements, &b_lines, seed)
 }
 
 /// [`verify_batch`] with each statement's B already prepared for the Miller loop
 /// (`b_lines[i]` for `statements[i]`).
-pub fn verify_batch_prepared(
-    statements: &[Statement],
-    b_lines: &[G2Prepared<Config>],
+pub fn verify_batch_prepared<E: Curve>(
+    statements: &[Statement<E>],
+    b_lines: &[E::G2Prepared],
     seed: &[u8],
 ) -> Vec<Result<bool, Error>> {
     assert_eq!(statements.len(), b_lines.len(), "one prepared B per statement");
@@ -73,7 +205,7 @@ pub fn verify_batch_prepared(
     let mut verdicts: Vec<Option<Result<bool, Error>>> = vec![None; statements.len()];
     let mut candidates = Vec::new();
     for (i, s) in statements.iter().enumerate() {
-        match check_input_count(&s.vk, s.inputs.len()) {
+        match check_input_count(&s.key.pvk, s.inputs.len()) {
             Ok(()) => candidates.push(i),
             Err(e) => verdicts[i] = Some(Err(e)),
         }
@@ -87,13 +219,13 @@ pub fn verify_batch_prepared(
 const ONE_BY_ONE_BELOW: usize = 4;
 
 /// What a batch check needs besides the subset it checks.
-struct Batch<'a> {
-    statements: &'a [Statement],
-    b_lines: &'a [G2Prepared<Config>],
+struct Batch<'a, E: Pairing> {
+    statements: &'a [Statement<E>],
+    b_lines: &'a [E::G2Prepared],
     seed: &'a [u8],
 }
 
-fn bisect(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
+fn bisect<E: Curve>(batch: &Batch<'_, E>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
     if indices.is_empty() {
         return;
     }
@@ -109,7 +241,7 @@ fn bisect(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bo
 /// batches); once both halves fail, invalid proofs are common and each is settled alone,
 /// so no arrangement of invalid proofs costs more than about 1.3 times verifying them
 /// one by one (one batch of the group, one of each half, then singles).
-fn settle_failed(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
+fn settle_failed<E: Curve>(batch: &Batch<'_, E>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
     // A failing batch (an invalid proof in it) falls back to smaller checks.
     veritas_framework::telemetry::count("zkverify_batch_fallbacks", 1);
     if indices.len() <= ONE_BY_ONE_BELOW {
@@ -134,7 +266,7 @@ fn mark_valid(indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
     }
 }
 
-fn one_by_one(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
+fn one_by_one<E: Curve>(batch: &Batch<'_, E>, indices: &[usize], verdicts: &mut [Option<Result<bool, Error>>]) {
     let alone: Vec<_> = indices.par_iter().map(|&i| verify(&batch.statements[i])).collect();
     for (&i, verdict) in indices.iter().zip(alone) {
         verdicts[i] = Some(verdict);
@@ -142,31 +274,39 @@ fn one_by_one(batch: &Batch<'_>, indices: &[usize], verdicts: &mut [Option<Resul
 }
 
 /// Whether the whole batch verifies in one combined check (no bisection).
-pub fn batch_is_valid(statements: &[Statement], seed: &[u8]) -> bool {
+pub fn batch_is_valid<E: Curve>(statements: &[Statement<E>], seed: &[u8]) -> bool {
     let indices: Vec<usize> = (0..statements.len()).collect();
-    let b_lines: Vec<G2Prepared<Config>> = statements.par_iter().map(|s| G2Prepared::from(s.proof.b)).collect();
-    statements.iter().all(|s| check_input_count(&s.vk, s.inputs.len()).is_ok())
+    let b_lines: Vec<E::G2Prepared> = statements.par_iter().map(|s| E::G2Prepared::from(s.proof.b)).collect();
+    statements.iter().all(|s| check_input_count(&s.key.pvk, s.inputs.len()).is_ok())
         && batch_holds(&Batch { statements, b_lines: &b_lines, seed }, &indices)
 }
 
-/// The combination scalar of statement `index`: r = r1 + λ·r2 with r1, r2 64-bit
-/// halves of SHA-256(seed ‖ index), where λ is the eigenvalue of G1's endomorphism φ.
-/// That gives 2^128 distinct scalars (no two (r1, r2) collide: the lattice of
-/// collisions has no vector shorter than about 2^127), while r·A costs only a 64-bit
-/// double-scalar multiplication, r1·A + r2·φ(A).
-fn combination_scalar(seed: &[u8], index: usize) -> (u64, u64, Fr) {
-    let digest = Sha256::new().chain_update(seed).chain_update((index as u64).to_be_bytes()).finalize();
+/// A combination scalar: r = r1 + λ·r2 with r1, r2 64-bit halves of
+/// SHA-256(seed ‖ domain ‖ index), where λ is the eigenvalue of G1's endomorphism φ.
+/// That gives 2^128 distinct scalars (no two (r1, r2) collide: on both curves the
+/// lattice of collisions has no vector shorter than about 2^127), while r·P costs only
+/// a 64-bit double-scalar multiplication, r1·P + r2·φ(P). The Groth16 equations and the
+/// commitments' proofs of knowledge get scalars from different domains, so one
+/// equation's defect cannot cancel the other's.
+fn combination_scalar<P: GLVConfig>(seed: &[u8], domain: &[u8], index: usize) -> (u64, u64, P::ScalarField) {
+    let digest =
+        Sha256::new().chain_update(seed).chain_update(domain).chain_update((index as u64).to_be_bytes()).finalize();
     let r1 = u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")).max(1);
     let r2 = u64::from_le_bytes(digest[8..16].try_into().expect("8 bytes"));
-    (r1, r2, Fr::from(r1) + G1Config::LAMBDA * Fr::from(r2))
+    (r1, r2, P::ScalarField::from(r1) + P::LAMBDA * P::ScalarField::from(r2))
 }
+
+/// The Groth16 equations' domain is empty, so BLS12-381 batches keep the scalars they
+/// had before commitments existed.
+const GROTH16_DOMAIN: &[u8] = b"";
+const POK_DOMAIN: &[u8] = b"bsb22-pok";
 
 /// r1·P + r2·φ(P) by a joint double-and-add over 64 bits (P in the subgroup, so
 /// φ(P) = λ·P).
-fn scale_by_halves(p: &G1Affine, r1: u64, r2: u64) -> G1Projective {
-    let phi = G1Config::endomorphism_affine(p);
-    let both = (G1Projective::from(*p) + phi).into_affine();
-    let mut acc = G1Projective::zero();
+fn scale_by_halves<P: GLVConfig>(p: &Affine<P>, r1: u64, r2: u64) -> Projective<P> {
+    let phi = P::endomorphism_affine(p);
+    let both = (Projective::<P>::from(*p) + phi).into_affine();
+    let mut acc = Projective::<P>::zero();
     for bit in (0..64).rev() {
         acc.double_in_place();
         match ((r1 >> bit) & 1, (r2 >> bit) & 1) {
@@ -179,73 +319,45 @@ fn scale_by_halves(p: &G1Affine, r1: u64, r2: u64) -> G1Projective {
     acc
 }
 
-/// Pairs per Miller-loop accumulator: enough to share the F_q12 squarings (arkworks
-/// uses 4), few enough that their prepared lines (about 20 KB each) stay in a core's
-/// L2 cache (measured on the block bench: 8 and 16 beat both 4 and 32).
-const PAIRS_PER_ACCUMULATOR: usize = 8;
-
-/// Π ML(p_i, q_i), chunks of pairs on all cores.
-fn multi_miller_loop(g1: &[G1Affine], g2: &[&G2Prepared<Config>]) -> MillerLoopOutput<Bls12_381> {
-    let pairs: Vec<(&G1Affine, &G2Prepared<Config>)> =
-        g1.iter().zip(g2.iter().copied()).filter(|(p, q)| !p.is_zero() && !q.infinity).collect();
-    let mut f: Fq12 = pairs
-        .par_chunks(PAIRS_PER_ACCUMULATOR)
-        .map(|part| {
-            let mut lines: Vec<_> = part.iter().map(|(p, q)| (*p, q.ell_coeffs.iter())).collect();
-            let mut f = Fq12::one();
-            for bit in BitIteratorBE::without_leading_zeros(<Config as Bls12Config>::X).skip(1) {
-                f.square_in_place();
-                for (p, coeffs) in lines.iter_mut() {
-                    line(&mut f, coeffs.next().expect("a line per doubling"), p);
-                }
-                if bit {
-                    for (p, coeffs) in lines.iter_mut() {
-                        line(&mut f, coeffs.next().expect("a line per addition"), p);
-                    }
-                }
-            }
-            f
-        })
-        .product();
-    if <Config as Bls12Config>::X_IS_NEGATIVE {
-        f.cyclotomic_inverse_in_place();
-    }
-    MillerLoopOutput(f)
-}
-
-/// Multiplies `f` by a line evaluated at `p` (BLS12-381 has an M-type twist).
-fn line(f: &mut Fq12, coeffs: &EllCoeff<Config>, p: &G1Affine) {
-    let (c0, mut c1, mut c2) = *coeffs;
-    c2.mul_assign_by_fp(&p.y);
-    c1.mul_assign_by_fp(&p.x);
-    f.mul_by_014(&c0, &c1, &c2);
-}
-
 /// The statements of one key inside a batch.
-struct KeyGroup<'a> {
-    vk: &'a PreparedKey,
+struct KeyGroup<'a, E: Pairing> {
+    key: &'a Arc<Prepared<E>>,
     /// Σ r_i, then Σ r_i·x_ij per input j: the scalars of the key's `gamma_abc_g1`.
-    input_scalars: Vec<Fr>,
-    c_points: Vec<G1Affine>,
-    c_scalars: Vec<Fr>,
+    input_scalars: Vec<E::ScalarField>,
+    /// Points paired with δ (each C_i) and extra points paired with γ (each gnark
+    /// commitment), with their scalars.
+    c_points: Vec<E::G1Affine>,
+    c_scalars: Vec<E::ScalarField>,
+    gamma_points: Vec<E::G1Affine>,
+    gamma_scalars: Vec<E::ScalarField>,
+    /// Per commitment j, then the PoK: points and scalars s_i·ρ_i^j (and s_i).
+    pok_points: Vec<Vec<E::G1Affine>>,
+    pok_scalars: Vec<Vec<E::ScalarField>>,
 }
 
-/// Σ_i r_i·[e(A_i, B_i) − e(α, β) − e(L_i, γ) − e(C_i, δ)] = 0, checked in G_T as
-/// Π e(r_i·A_i, B_i) · e(−Σr·α, β) · e(−Σ r·L, γ) · e(−Σ r·C, δ) = 1.
-fn batch_holds(batch: &Batch<'_>, indices: &[usize]) -> bool {
+/// Σ_i r_i·[e(A_i, B_i) − e(α, β) − e(L_i, γ) − e(C_i, δ)] plus
+/// Σ_i s_i·[Σ_j e(ρ_i^j·D_ij, −σ_j) + e(PoK_i, G)] equals 0, checked in G_T as one product
+/// of pairings equal to 1 (D_ij: gnark commitments, whose sum L_i includes).
+fn batch_holds<E: Curve>(batch: &Batch<'_, E>, indices: &[usize]) -> bool {
     let Batch { statements, b_lines, seed } = *batch;
-    let scalars: Vec<(u64, u64, Fr)> = indices.iter().map(|&i| combination_scalar(seed, i)).collect();
-    let mut groups: Vec<KeyGroup<'_>> = Vec::new();
+    let scalars: Vec<(u64, u64, E::ScalarField)> =
+        indices.iter().map(|&i| combination_scalar::<E::G1Config>(seed, GROTH16_DOMAIN, i)).collect();
+    let mut groups: Vec<KeyGroup<'_, E>> = Vec::new();
     for (&i, (_, _, r)) in indices.iter().zip(&scalars) {
         let s = &statements[i];
-        let group = match groups.iter().position(|g| Arc::ptr_eq(g.vk, &s.vk)) {
+        let group = match groups.iter().position(|g| Arc::ptr_eq(g.key, &s.key)) {
             Some(g) => &mut groups[g],
             None => {
+                let n = s.key.commitment_count();
                 groups.push(KeyGroup {
-                    vk: &s.vk,
-                    input_scalars: vec![Fr::zero(); s.vk.vk.gamma_abc_g1.len()],
+                    key: &s.key,
+                    input_scalars: vec![E::ScalarField::zero(); s.key.pvk.vk.gamma_abc_g1.len()],
                     c_points: Vec::new(),
                     c_scalars: Vec::new(),
+                    gamma_points: Vec::new(),
+                    gamma_scalars: Vec::new(),
+                    pok_points: vec![Vec::new(); if n > 0 { n + 1 } else { 0 }],
+                    pok_scalars: vec![Vec::new(); if n > 0 { n + 1 } else { 0 }],
                 });
                 groups.last_mut().expect("just pushed")
             }
@@ -256,32 +368,61 @@ fn batch_holds(batch: &Batch<'_>, indices: &[usize]) -> bool {
         }
         group.c_points.push(s.proof.c);
         group.c_scalars.push(*r);
+        if !s.commitments.is_empty() {
+            let (_, _, scale) = combination_scalar::<E::G1Config>(seed, POK_DOMAIN, i);
+            let mut power = scale;
+            for (j, c) in s.commitments.iter().enumerate() {
+                group.gamma_points.push(*c);
+                group.gamma_scalars.push(*r);
+                group.pok_points[j].push(*c);
+                group.pok_scalars[j].push(power);
+                power *= s.rho;
+            }
+            let last = s.commitments.len();
+            group.pok_points[last].push(s.pok);
+            group.pok_scalars[last].push(scale);
+        }
     }
 
     // r_i·A_i and the prepared B_i, on all cores.
-    let scaled_a: Vec<G1Projective> = indices
+    let scaled_a: Vec<E::G1> = indices
         .par_iter()
         .zip(&scalars)
-        .map(|(&i, (r1, r2, _))| scale_by_halves(&statements[i].proof.a, *r1, *r2))
+        .map(|(&i, (r1, r2, _))| scale_by_halves::<E::G1Config>(&statements[i].proof.a, *r1, *r2))
         .collect();
-    let mut g1 = G1Projective::normalize_batch(&scaled_a);
-    let mut g2: Vec<&G2Prepared<Config>> = indices.iter().map(|&i| &b_lines[i]).collect();
-    let betas: Vec<G2Prepared<Config>> = groups.iter().map(|g| G2Prepared::from(g.vk.vk.beta_g2)).collect();
+    let mut g1 = E::G1::normalize_batch(&scaled_a);
+    let mut g2: Vec<&E::G2Prepared> = indices.iter().map(|&i| &b_lines[i]).collect();
+    let betas: Vec<E::G2Prepared> = groups.iter().map(|g| E::G2Prepared::from(g.key.pvk.vk.beta_g2)).collect();
 
     for (group, beta) in groups.iter().zip(&betas) {
-        let vk = &group.vk.vk;
+        let pvk = &group.key.pvk;
+        let vk = &pvk.vk;
         let sum_r = group.input_scalars[0];
-        let l = G1Projective::msm(&vk.gamma_abc_g1, &group.input_scalars).expect("one scalar per base");
-        let c = G1Projective::msm(&group.c_points, &group.c_scalars).expect("one scalar per point");
+        let mut l = E::G1::msm(&vk.gamma_abc_g1, &group.input_scalars).expect("one scalar per base");
+        if !group.gamma_points.is_empty() {
+            l += E::G1::msm(&group.gamma_points, &group.gamma_scalars).expect("one scalar per point");
+        }
+        let c = E::G1::msm(&group.c_points, &group.c_scalars).expect("one scalar per point");
         let alpha = vk.alpha_g1 * sum_r;
         // gamma and delta come prepared and negated, so L and C keep their sign.
-        g1.extend(G1Projective::normalize_batch(&[-alpha, l, c]));
+        g1.extend(E::G1::normalize_batch(&[-alpha, l, c]));
         g2.push(beta);
-        g2.push(&group.vk.gamma_g2_neg_pc);
-        g2.push(&group.vk.delta_g2_neg_pc);
+        g2.push(&pvk.gamma_g2_neg_pc);
+        g2.push(&pvk.delta_g2_neg_pc);
+        if let Some(bsb22) = &group.key.bsb22 {
+            let folded: Vec<E::G1> = group
+                .pok_points
+                .iter()
+                .zip(&group.pok_scalars)
+                .map(|(points, scalars)| E::G1::msm(points, scalars).expect("one scalar per point"))
+                .collect();
+            g1.extend(E::G1::normalize_batch(&folded));
+            g2.extend(bsb22.g_sigma_negs.iter());
+            g2.push(&bsb22.g);
+        }
     }
-    let miller = multi_miller_loop(&g1, &g2);
-    match Bls12_381::final_exponentiation(miller) {
+    let miller = E::multi_miller_loop_ref(&g1, &g2);
+    match E::final_exponentiation(miller) {
         Some(out) => out.0.is_one(),
         None => false,
     }
@@ -289,17 +430,24 @@ fn batch_holds(batch: &Batch<'_>, indices: &[usize]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use ark_bls12_381::G1Projective;
-    use ark_ec::{CurveGroup, PrimeGroup};
+    use ark_ec::PrimeGroup;
 
     use super::*;
 
-    #[test]
-    fn scaling_by_halves_equals_scaling_by_the_combined_scalar() {
-        let p = (G1Projective::generator() * Fr::from(123_456_789u64)).into_affine();
+    fn halves_agree<P: GLVConfig>()
+    where
+        Projective<P>: PrimeGroup<ScalarField = P::ScalarField>,
+    {
+        let p = (Projective::<P>::generator() * P::ScalarField::from(123_456_789u64)).into_affine();
         for index in 0..8 {
-            let (r1, r2, r) = combination_scalar(b"seed", index);
+            let (r1, r2, r) = combination_scalar::<P>(b"seed", GROTH16_DOMAIN, index);
             assert_eq!(scale_by_halves(&p, r1, r2).into_affine(), (p * r).into_affine(), "index {index}");
         }
+    }
+
+    #[test]
+    fn scaling_by_halves_equals_scaling_by_the_combined_scalar() {
+        halves_agree::<ark_bls12_381::g1::Config>();
+        halves_agree::<ark_bn254::g1::Config>();
     }
 }

@@ -1,13 +1,18 @@
-//! arkworks canonical bytes, as a binary file or as hex text (an optional `0x`,
-//! whitespace ignored). Public inputs: 32-byte little-endian scalars, concatenated,
-//! or a JSON array of hex strings.
+//! arkworks canonical bytes of the curve the user names, as a binary file or as hex
+//! text (an optional `0x`, whitespace ignored). Public inputs: 32-byte little-endian
+//! scalars, concatenated, or a JSON array of hex strings.
 
 use ark_bls12_381::Bls12_381;
+use ark_bn254::Bn254;
+use ark_ec::short_weierstrass::Affine;
+use ark_ec::AffineRepr;
 use ark_groth16::VerifyingKey;
-use ark_serialize::{CanonicalDeserialize, Compress, Validate};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 
-use super::FormatError;
-use crate::encoding::{decode_proof, decode_public_input, decode_verifying_key, verifying_key_bytes};
+use super::{FormatError, ProofFile};
+use crate::curves::{Curve, CurveId};
+use crate::encoding::{check_public_inputs, decode_proof, verifying_key_bytes};
+use crate::key::{AnyKey, Key};
 
 /// Binary, or the bytes hex text stands for.
 fn bytes_of(file: &[u8]) -> Vec<u8> {
@@ -22,34 +27,46 @@ fn bytes_of(file: &[u8]) -> Vec<u8> {
 }
 
 /// A compressed key as is; an uncompressed one (checked) re-encoded compressed.
-pub fn verifying_key(file: &[u8]) -> Result<Vec<u8>, FormatError> {
-    let bytes = bytes_of(file);
-    match decode_verifying_key(&bytes) {
-        Ok(vk) => Ok(verifying_key_bytes(&vk)),
+fn key_on<E: Curve>(bytes: &[u8]) -> Result<Key<E>, FormatError> {
+    match Key::<E>::decode(bytes, None) {
+        Ok(key) => Ok(key),
         Err(compressed_error) => {
-            // An uncompressed key: 96 + 3·192 + 8 + 96·n bytes.
-            let fixed = 96 + 3 * 192 + 8;
-            // The length prefix is checked first: arkworks allocates what it says.
+            let g1 = Affine::<E::G1Config>::zero().uncompressed_size();
+            let g2 = Affine::<E::G2Config>::zero().uncompressed_size();
+            // An uncompressed key: G1 + 3·G2 + 8 + G1·n bytes; the length prefix is checked
+            // first, because arkworks allocates what it says.
+            let fixed = g1 + 3 * g2 + 8;
             let points =
-                bytes.len().checked_sub(fixed).filter(|rest| *rest > 0 && rest % 96 == 0).map(|rest| rest / 96);
+                bytes.len().checked_sub(fixed).filter(|rest| *rest > 0 && rest % g1 == 0).map(|rest| rest / g1);
             let declared = bytes.get(fixed - 8..fixed).map(|raw| u64::from_le_bytes(raw.try_into().expect("8 bytes")));
             if points.is_none() || declared != points.map(|n| n as u64) {
                 return Err(compressed_error.into());
             }
-            let vk = VerifyingKey::<Bls12_381>::deserialize_with_mode(bytes.as_slice(), Compress::No, Validate::Yes)
-                .map_err(|e| FormatError(format!("verifying key (uncompressed): {e}")))?;
-            Ok(verifying_key_bytes(&vk))
+            let vk = VerifyingKey::<E>::deserialize_with_mode(bytes, Compress::No, Validate::Yes)
+                .map_err(|e| FormatError(format!("verifying key (uncompressed {}): {e}", E::ID)))?;
+            Ok(Key::decode(&verifying_key_bytes(&vk), None)?)
         }
     }
 }
 
-pub fn proof(file: &[u8]) -> Result<Vec<u8>, FormatError> {
+pub fn verifying_key(file: &[u8], curve: CurveId) -> Result<AnyKey, FormatError> {
     let bytes = bytes_of(file);
-    decode_proof(&bytes)?;
-    Ok(bytes)
+    Ok(match curve {
+        CurveId::Bls12_381 => AnyKey::Bls12_381(key_on(&bytes)?),
+        CurveId::Bn254 => AnyKey::Bn254(key_on(&bytes)?),
+    })
 }
 
-pub fn public_inputs(file: &[u8]) -> Result<Vec<Vec<u8>>, FormatError> {
+pub fn proof(file: &[u8], curve: CurveId) -> Result<ProofFile, FormatError> {
+    let bytes = bytes_of(file);
+    match curve {
+        CurveId::Bls12_381 => decode_proof::<Bls12_381>(&bytes).map(drop)?,
+        CurveId::Bn254 => decode_proof::<Bn254>(&bytes).map(drop)?,
+    }
+    Ok(ProofFile { curve, proof: bytes, commitments: Vec::new(), pok: Vec::new() })
+}
+
+pub fn public_inputs(file: &[u8], curve: CurveId) -> Result<Vec<Vec<u8>>, FormatError> {
     let inputs: Vec<Vec<u8>> = if file.trim_ascii_start().starts_with(b"[") {
         let items: Vec<String> = serde_json::from_slice(file)
             .map_err(|e| FormatError(format!("public inputs: expected a JSON array of hex strings: {e}")))?;
@@ -71,8 +88,6 @@ pub fn public_inputs(file: &[u8]) -> Result<Vec<Vec<u8>>, FormatError> {
         }
         bytes.chunks(32).map(<[u8]>::to_vec).collect()
     };
-    for (i, input) in inputs.iter().enumerate() {
-        decode_public_input(input, i)?;
-    }
+    check_public_inputs(curve, &inputs)?;
     Ok(inputs)
 }

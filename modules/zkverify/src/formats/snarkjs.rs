@@ -1,21 +1,26 @@
-//! The JSON snarkjs 0.7 writes for Groth16 on BLS12-381 (`verification_key.json`,
-//! `proof.json`, `public.json`), parsed strictly: numbers are decimal strings without
-//! sign or leading zeros, below the field modulus; points are affine (`z` = 1, or the
-//! exact form snarkjs uses for infinity), on the curve and in the subgroup.
+//! The JSON snarkjs 0.7 writes for Groth16 (`verification_key.json`, `proof.json`,
+//! `public.json`) on `curve: "bls12381"` (BLS12-381) and `curve: "bn128"` (BN254),
+//! parsed strictly: numbers are decimal strings without sign or leading zeros, below
+//! the field modulus; points are affine (`z` = 1, or the exact form snarkjs uses for
+//! infinity), on the curve and in the subgroup.
 //!
-//! G1: `[x, y, "1"]`. G2: `[[x.c0, x.c1], [y.c0, y.c1], ["1", "0"]]`.
+//! G1: `[x, y, "1"]`. G2: `[[x.c0, x.c1], [y.c0, y.c1], ["1", "0"]]` (c0 first on both
+//! curves, unlike the EIP-197 calldata order).
 
-use ark_bls12_381::{Bls12_381, Fq, Fq2, Fr, G1Affine, G2Affine};
+use ark_bls12_381::Bls12_381;
+use ark_bn254::Bn254;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
-use ark_ec::AffineRepr;
-use ark_ff::{BigInteger256, BigInteger384, Field, PrimeField, Zero};
+use ark_ec::{AffineRepr, CurveConfig};
+use ark_ff::{Field, PrimeField, Zero};
 use ark_groth16::{Proof, VerifyingKey};
 use ark_serialize::CanonicalSerialize;
 use num_bigint::BigUint;
 use serde_json::{Map, Value};
 
-use super::FormatError;
-use crate::encoding::{proof_bytes, public_input_bytes, verifying_key_bytes};
+use super::{FormatError, ProofFile};
+use crate::curves::{Curve, CurveId};
+use crate::encoding::public_input_bytes;
+use crate::key::{AnyKey, Key};
 
 fn err(field: &str, what: impl std::fmt::Display) -> FormatError {
     FormatError(format!("{field}: {what}"))
@@ -33,15 +38,28 @@ fn field<'a>(map: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Forma
     map.get(name).ok_or_else(|| FormatError(format!("{name}: missing")))
 }
 
-/// `protocol` must be groth16 and `curve` bls12381.
-fn check_protocol_and_curve(map: &Map<String, Value>) -> Result<(), FormatError> {
+/// `protocol` must be groth16; `curve` (bls12381 or bn128) names the curve, which must be
+/// `expected` when one is given.
+fn protocol_and_curve(map: &Map<String, Value>, expected: Option<CurveId>) -> Result<CurveId, FormatError> {
     match field(map, "protocol")?.as_str() {
         Some("groth16") => {}
         other => return Err(err("protocol", format!("expected \"groth16\", got {}", show(other)))),
     }
-    match field(map, "curve")?.as_str() {
-        Some("bls12381") => Ok(()),
-        other => Err(err("curve", format!("expected \"bls12381\" (BLS12-381), got {}", show(other)))),
+    let curve = match field(map, "curve")?.as_str() {
+        Some("bls12381") => CurveId::Bls12_381,
+        Some("bn128") | Some("bn254") => CurveId::Bn254,
+        other => {
+            return Err(err(
+                "curve",
+                format!("expected \"bls12381\" (BLS12-381) or \"bn128\" (BN254), got {}", show(other)),
+            ))
+        }
+    };
+    match expected {
+        Some(expected) if expected != curve => {
+            Err(err("curve", format!("the file is on {curve}, but --curve {expected} was given")))
+        }
+        _ => Ok(curve),
     }
 }
 
@@ -65,20 +83,14 @@ fn decimal(value: &Value, name: &str) -> Result<BigUint, FormatError> {
     Ok(BigUint::parse_bytes(text.as_bytes(), 10).expect("checked digits"))
 }
 
-fn base_field(value: &Value, name: &str) -> Result<Fq, FormatError> {
+/// A decimal string below `F`'s modulus (never reduced).
+fn prime<F: PrimeField>(value: &Value, name: &str, modulus_name: &str) -> Result<F, FormatError> {
     let n = decimal(value, name)?;
-    BigInteger384::try_from(n)
-        .ok()
-        .and_then(Fq::from_bigint)
-        .ok_or_else(|| err(name, "is not below the base field modulus p"))
-}
-
-fn scalar(value: &Value, name: &str) -> Result<Fr, FormatError> {
-    let n = decimal(value, name)?;
-    BigInteger256::try_from(n)
-        .ok()
-        .and_then(Fr::from_bigint)
-        .ok_or_else(|| err(name, "is not below the scalar field modulus r"))
+    let modulus: BigUint = F::MODULUS.into();
+    if n >= modulus {
+        return Err(err(name, format!("is not below the {modulus_name}")));
+    }
+    Ok(F::from_le_bytes_mod_order(&n.to_bytes_le()))
 }
 
 fn array<'a>(value: &'a Value, len: usize, name: &str) -> Result<&'a [Value], FormatError> {
@@ -93,15 +105,19 @@ fn is_text(value: &Value, expected: &str) -> bool {
     value.as_str() == Some(expected)
 }
 
-fn g1(value: &Value, name: &str) -> Result<G1Affine, FormatError> {
+fn coordinate<E: Curve>(value: &Value, name: &str) -> Result<E::BaseField, FormatError> {
+    prime::<E::BaseField>(value, name, "base field modulus p")
+}
+
+fn g1<E: Curve>(value: &Value, name: &str) -> Result<E::G1Affine, FormatError> {
     let items = array(value, 3, name)?;
     let point = if is_text(&items[2], "1") {
-        G1Affine::new_unchecked(
-            base_field(&items[0], &format!("{name}[0]"))?,
-            base_field(&items[1], &format!("{name}[1]"))?,
+        Affine::new_unchecked(
+            coordinate::<E>(&items[0], &format!("{name}[0]"))?,
+            coordinate::<E>(&items[1], &format!("{name}[1]"))?,
         )
     } else if is_text(&items[0], "0") && is_text(&items[1], "1") && is_text(&items[2], "0") {
-        G1Affine::zero()
+        Affine::zero()
     } else {
         return Err(err(name, "expected an affine point [x, y, \"1\"] (or [\"0\", \"1\", \"0\"] for infinity)"));
     };
@@ -119,30 +135,29 @@ fn checked<P: SWCurveConfig>(point: Affine<P>, name: &str) -> Result<Affine<P>, 
     Ok(point)
 }
 
-fn fq2(value: &Value, name: &str) -> Result<Fq2, FormatError> {
+/// An F_p2 element `[c0, c1]`.
+fn fq2<E: Curve>(value: &Value, name: &str) -> Result<<E::G2Config as CurveConfig>::BaseField, FormatError> {
     let items = array(value, 2, name)?;
-    Ok(Fq2::new(base_field(&items[0], &format!("{name}[0]"))?, base_field(&items[1], &format!("{name}[1]"))?))
+    Ok(E::fq2(coordinate::<E>(&items[0], &format!("{name}[0]"))?, coordinate::<E>(&items[1], &format!("{name}[1]"))?))
 }
 
-fn g2(value: &Value, name: &str) -> Result<G2Affine, FormatError> {
+fn g2<E: Curve>(value: &Value, name: &str) -> Result<E::G2Affine, FormatError> {
     let items = array(value, 3, name)?;
     let z = array(&items[2], 2, &format!("{name}[2]"))?;
     let point = if is_text(&z[0], "1") && is_text(&z[1], "0") {
-        G2Affine::new_unchecked(fq2(&items[0], &format!("{name}[0]"))?, fq2(&items[1], &format!("{name}[1]"))?)
-    } else if z.iter().all(|v| is_text(v, "0")) && fq2(&items[0], name)?.is_zero() && fq2(&items[1], name)? == Fq2::ONE
+        Affine::new_unchecked(fq2::<E>(&items[0], &format!("{name}[0]"))?, fq2::<E>(&items[1], &format!("{name}[1]"))?)
+    } else if z.iter().all(|v| is_text(v, "0"))
+        && fq2::<E>(&items[0], name)?.is_zero()
+        && fq2::<E>(&items[1], name)? == Field::ONE
     {
-        G2Affine::zero()
+        Affine::zero()
     } else {
         return Err(err(name, "expected an affine point [[x.c0, x.c1], [y.c0, y.c1], [\"1\", \"0\"]]"));
     };
     checked(point, name)
 }
 
-/// `verification_key.json` → compressed canonical key bytes.
-pub fn verifying_key(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
-    let value = parse_json(bytes, "verification key")?;
-    let map = object(&value, "verification key")?;
-    check_protocol_and_curve(map)?;
+fn key_on<E: Curve>(map: &Map<String, Value>) -> Result<Key<E>, FormatError> {
     let ic = field(map, "IC")?.as_array().ok_or_else(|| err("IC", "expected an array of G1 points"))?;
     if ic.is_empty() {
         return Err(err("IC", "must hold at least one point"));
@@ -153,45 +168,63 @@ pub fn verifying_key(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
             return Err(err("nPublic", format!("is {n} but IC has {} points (nPublic + 1 expected)", ic.len())));
         }
     }
-    let vk = VerifyingKey::<Bls12_381> {
-        alpha_g1: g1(field(map, "vk_alpha_1")?, "vk_alpha_1")?,
-        beta_g2: g2(field(map, "vk_beta_2")?, "vk_beta_2")?,
-        gamma_g2: g2(field(map, "vk_gamma_2")?, "vk_gamma_2")?,
-        delta_g2: g2(field(map, "vk_delta_2")?, "vk_delta_2")?,
-        gamma_abc_g1: ic.iter().enumerate().map(|(i, p)| g1(p, &format!("IC[{i}]"))).collect::<Result<_, _>>()?,
+    let vk = VerifyingKey::<E> {
+        alpha_g1: g1::<E>(field(map, "vk_alpha_1")?, "vk_alpha_1")?,
+        beta_g2: g2::<E>(field(map, "vk_beta_2")?, "vk_beta_2")?,
+        gamma_g2: g2::<E>(field(map, "vk_gamma_2")?, "vk_gamma_2")?,
+        delta_g2: g2::<E>(field(map, "vk_delta_2")?, "vk_delta_2")?,
+        gamma_abc_g1: ic.iter().enumerate().map(|(i, p)| g1::<E>(p, &format!("IC[{i}]"))).collect::<Result<_, _>>()?,
     };
-    Ok(verifying_key_bytes(&vk))
+    Ok(Key { vk, bsb22: None })
 }
 
-/// `proof.json` → compressed canonical proof bytes.
-pub fn proof(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
-    let value = parse_json(bytes, "proof")?;
-    let map = object(&value, "proof")?;
-    check_protocol_and_curve(map)?;
-    let proof = Proof::<Bls12_381> {
-        a: g1(field(map, "pi_a")?, "pi_a")?,
-        b: g2(field(map, "pi_b")?, "pi_b")?,
-        c: g1(field(map, "pi_c")?, "pi_c")?,
+/// `verification_key.json` → the key on the curve it names.
+pub fn verifying_key(bytes: &[u8], curve: Option<CurveId>) -> Result<AnyKey, FormatError> {
+    let value = parse_json(bytes, "verification key")?;
+    let map = object(&value, "verification key")?;
+    Ok(match protocol_and_curve(map, curve)? {
+        CurveId::Bls12_381 => AnyKey::Bls12_381(key_on(map)?),
+        CurveId::Bn254 => AnyKey::Bn254(key_on(map)?),
+    })
+}
+
+fn proof_on<E: Curve>(map: &Map<String, Value>) -> Result<ProofFile, FormatError> {
+    let proof = Proof::<E> {
+        a: g1::<E>(field(map, "pi_a")?, "pi_a")?,
+        b: g2::<E>(field(map, "pi_b")?, "pi_b")?,
+        c: g1::<E>(field(map, "pi_c")?, "pi_c")?,
     };
-    Ok(proof_bytes(&proof))
-}
-
-/// `public.json` (an array of decimal strings) → 32-byte little-endian scalars.
-pub fn public_inputs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, FormatError> {
-    let value = parse_json(bytes, "public inputs")?;
-    let items = value.as_array().ok_or_else(|| FormatError("public inputs: expected a JSON array".into()))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| scalar(v, &format!("public input {i}")).map(|x| public_input_bytes(&x)))
-        .collect()
-}
-
-/// The uncompressed canonical bytes of a snarkjs proof (decodes faster on chain).
-pub fn proof_uncompressed(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
-    let compressed = proof(bytes)?;
-    let proof = crate::encoding::decode_proof(&compressed)?;
+    // Uncompressed: the chain decodes it without square roots.
     let mut out = Vec::new();
     proof.serialize_uncompressed(&mut out).expect("writing to a Vec cannot fail");
-    Ok(out)
+    Ok(ProofFile { curve: E::ID, proof: out, commitments: Vec::new(), pok: Vec::new() })
+}
+
+/// `proof.json` → canonical uncompressed proof bytes on the curve it names.
+pub fn proof(bytes: &[u8], curve: Option<CurveId>) -> Result<ProofFile, FormatError> {
+    let value = parse_json(bytes, "proof")?;
+    let map = object(&value, "proof")?;
+    match protocol_and_curve(map, curve)? {
+        CurveId::Bls12_381 => proof_on::<Bls12_381>(map),
+        CurveId::Bn254 => proof_on::<Bn254>(map),
+    }
+}
+
+/// `public.json` (an array of decimal strings) → 32-byte little-endian scalars of `curve`.
+pub fn public_inputs(bytes: &[u8], curve: CurveId) -> Result<Vec<Vec<u8>>, FormatError> {
+    fn on<F: PrimeField>(items: &[Value]) -> Result<Vec<Vec<u8>>, FormatError> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                prime::<F>(v, &format!("public input {i}"), "scalar field modulus r").map(|x| public_input_bytes(&x))
+            })
+            .collect()
+    }
+    let value = parse_json(bytes, "public inputs")?;
+    let items = value.as_array().ok_or_else(|| FormatError("public inputs: expected a JSON array".into()))?;
+    match curve {
+        CurveId::Bls12_381 => on::<ark_bls12_381::Fr>(items),
+        CurveId::Bn254 => on::<ark_bn254::Fr>(items),
+    }
 }
