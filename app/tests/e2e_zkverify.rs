@@ -310,7 +310,7 @@ fn gnark_proofs_with_and_without_a_commitment_are_registered_verified_and_querie
     ]);
     let plain_id = ok_json(&registered)["vk_id"].as_str().unwrap().to_owned();
     let out =
-        with_flags(&["tx", "zkverify", "verify", &plain_id, &forged, &public, "--format", "gnark", "--gas", "500000"]);
+        with_flags(&["tx", "zkverify", "verify", &plain_id, &forged, &public, "--format", "gnark", "--gas", "900000"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("code 16"), "{err}");
 }
