@@ -167,15 +167,7 @@ fn gnark_committed(c: &mut Criterion) {
                 let proof = read_proof(&read(format!("{i}.proof.raw")), Format::Gnark, None).expect("proof");
                 let inputs =
                     read_public_inputs(&read(format!("{i}.public.bin")), Format::Gnark, key.curve()).expect("inputs");
-                let request = VerifyRequest {
-                    submitter: Address::from_bytes(&[7; 20]).expect("address"),
-                    vk_id: key.id(),
-                    curve: proof.curve,
-                    proof: proof.proof,
-                    inputs,
-                    commitments: proof.commitments,
-                    pok: proof.pok,
-                };
+                let request = proof.into_request(Address::from_bytes(&[7; 20]).expect("address"), key.id(), inputs);
                 Submission { key: prepared.clone(), request }
             })
             .collect();

@@ -125,8 +125,8 @@ fn verify_batch_of<E: Curve>(items: &[Item<'_, E>]) -> Vec<Verdict> {
     let decoded: Vec<Result<([u8; 32], Statement<E>, E::G2Prepared), Error>> = items
         .par_iter()
         .map(|(_, key, request)| {
-            let (parts, statement) = decode_statement(key, request, true)?;
-            Ok((parts.id, statement, parts.b_lines.expect("asked for B's lines")))
+            let (id, b_lines, statement) = decode_statement(key, request, true)?;
+            Ok((id, statement, b_lines.expect("decode_statement prepares B's lines when asked")))
         })
         .collect();
     let mut seed = Sha256::new();

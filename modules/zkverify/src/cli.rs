@@ -13,7 +13,7 @@ use veritas_proto::zkverify::v1 as pb;
 use crate::curves::CurveId;
 use crate::formats::{read_proof, read_public_inputs, read_verifying_key, Format, ProofFile};
 use crate::key::AnyKey;
-use crate::{verdict_alone, VerifyRequest};
+use crate::verdict_alone;
 
 const GROUP: &str = crate::NAME;
 
@@ -158,7 +158,7 @@ impl ModuleCli for ZkVerifyCli {
                 let proof = load_proof(&proof_file, &format)?;
                 let inputs = load_inputs(&public_inputs_file, &format, proof.curve)?;
                 let submitter = sender.sender(None)?;
-                let msg = request(submitter, vk_id, proof, inputs).to_msg();
+                let msg = proof.into_request(submitter, vk_id, inputs).to_msg();
                 let mut plan = TxPlan::single(pb::MSG_VERIFY_PROOF, &msg);
                 plan.from_events.push(("proof_verified", "proof_id", "proof_id"));
                 Ok(plan)
@@ -208,18 +208,6 @@ fn load_inputs(path: &Path, format: &FormatFlag, curve: CurveId) -> anyhow::Resu
         .with_context(|| format!("invalid public inputs {}", path.display()))
 }
 
-fn request(submitter: Address, vk_id: String, proof: ProofFile, inputs: Vec<Vec<u8>>) -> VerifyRequest {
-    VerifyRequest {
-        submitter,
-        vk_id,
-        curve: proof.curve,
-        proof: proof.proof,
-        inputs,
-        commitments: proof.commitments,
-        pok: proof.pok,
-    }
-}
-
 fn run_offline(cmd: ZkOffline, json: bool) -> anyhow::Result<Value> {
     match cmd {
         ZkOffline::VkId { vk_file, format } => {
@@ -248,7 +236,7 @@ fn run_offline(cmd: ZkOffline, json: bool) -> anyhow::Result<Value> {
             }
             let vk_id = key.id();
             let submitter = Address::from_bytes(&[0; 20]).expect("20 bytes");
-            let request = request(submitter, vk_id.clone(), proof, inputs);
+            let request = proof.into_request(submitter, vk_id.clone(), inputs);
             let (proof_id, valid) =
                 verdict_alone(&request, &key.prepare()).map_err(|e| anyhow::anyhow!("{}", e.log()))?;
             let report = json!({

@@ -120,32 +120,29 @@ pub(crate) fn decode_parts<E: Curve>(
     Ok(DecodedParts { proof, commitments, pok, inputs, b_lines, id })
 }
 
+/// A submission decoded against its key: its proof id, B's lines if asked for, and the
+/// statement (commitments hashed in).
+pub(crate) type DecodedStatement<E> = ([u8; 32], Option<<E as Pairing>::G2Prepared>, Statement<E>);
+
 /// Decodes a submission against its key into a statement (commitments hashed in).
 pub(crate) fn decode_statement<E: Curve>(
     key: &Arc<Prepared<E>>,
     request: &VerifyRequest,
     prepare_b: bool,
-) -> Result<(DecodedParts<E>, Statement<E>), Error> {
-    let mut parts = decode_parts::<E>(request, key.commitment_count(), prepare_b)?;
+) -> Result<DecodedStatement<E>, Error> {
+    let DecodedParts { proof, commitments, pok, inputs, b_lines, id } =
+        decode_parts::<E>(request, key.commitment_count(), prepare_b)?;
     let (inputs, rho) = match &key.bsb22 {
-        Some(bsb22) => extend_inputs::<E>(&parts.inputs, &bsb22.committed, &parts.commitments),
-        None => (std::mem::take(&mut parts.inputs), E::ScalarField::zero()),
+        Some(bsb22) => extend_inputs::<E>(&inputs, &bsb22.committed, &commitments),
+        None => (inputs, E::ScalarField::zero()),
     };
-    let statement = Statement {
-        key: key.clone(),
-        proof: parts.proof.clone(),
-        inputs,
-        commitments: parts.commitments.clone(),
-        pok: parts.pok,
-        rho,
-    };
-    Ok((parts, statement))
+    Ok((id, b_lines, Statement { key: key.clone(), proof, inputs, commitments, pok, rho }))
 }
 
 /// Decodes and verifies one submission alone: what the block batch must reproduce.
 pub fn verdict_for<E: Curve>(key: &Arc<Prepared<E>>, request: &VerifyRequest) -> Verdict {
-    let (parts, statement) = decode_statement(key, request, false)?;
-    Ok((parts.id, verify(&statement)?))
+    let (id, _, statement) = decode_statement(key, request, false)?;
+    Ok((id, verify(&statement)?))
 }
 
 /// Checks the input count against the key (arkworks would return an opaque error).

@@ -64,15 +64,7 @@ fn proof(name: &str) -> ProofFile {
 }
 
 fn request(key: &AnyKey, proof: ProofFile, inputs: Vec<Vec<u8>>) -> VerifyRequest {
-    VerifyRequest {
-        submitter: Address::from_bytes(&[1; 20]).unwrap(),
-        vk_id: key.id(),
-        curve: proof.curve,
-        proof: proof.proof,
-        inputs,
-        commitments: proof.commitments,
-        pok: proof.pok,
-    }
+    proof.into_request(Address::from_bytes(&[1; 20]).unwrap(), key.id(), inputs)
 }
 
 /// The chain's verdict for gnark files.

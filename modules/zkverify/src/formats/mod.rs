@@ -17,6 +17,8 @@ use std::fmt;
 
 use crate::curves::CurveId;
 use crate::key::AnyKey;
+use crate::VerifyRequest;
+use veritas_framework::Address;
 
 /// Which tool wrote the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,21 @@ pub struct ProofFile {
     /// gnark's commitments and their proof of knowledge (canonical bytes; empty without).
     pub commitments: Vec<Vec<u8>>,
     pub pok: Vec<u8>,
+}
+
+impl ProofFile {
+    /// The submission of this proof with `inputs` against key `vk_id`.
+    pub fn into_request(self, submitter: Address, vk_id: String, inputs: Vec<Vec<u8>>) -> VerifyRequest {
+        VerifyRequest {
+            submitter,
+            vk_id,
+            curve: self.curve,
+            proof: self.proof,
+            inputs,
+            commitments: self.commitments,
+            pok: self.pok,
+        }
+    }
 }
 
 /// A verifying key file → the key (every point checked). `curve`: what the user said
