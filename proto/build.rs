@@ -2,7 +2,12 @@
 //! protox (pure Rust: no `protoc` to install).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let files = ["veritas/zkverify/v1/zkverify.proto"];
+    let files = [
+        "veritas/zkverify/v1/zkverify.proto",
+        "veritas/authority/v1/authority.proto",
+        "veritas/poa/v1/poa.proto",
+        "veritas/ibc/v1/ibc.proto",
+    ];
     for file in files {
         println!("cargo:rerun-if-changed={file}");
     }

@@ -25,6 +25,11 @@ pub struct AppConfig {
     /// clients search (see `event_index.rs`).
     #[serde(default = "default_index_events")]
     pub index_events: Vec<String>,
+    /// Stop after committing this height (0: never), as the Cosmos SDK's `halt-height`:
+    /// the node exits before executing the next block, so every validator configured
+    /// alike stops at the same state (a manual, coordinated upgrade).
+    #[serde(default)]
+    pub halt_height: u64,
     pub log: LogConfig,
     pub pruning: PruningConfig,
     pub grpc: GrpcConfig,
@@ -118,6 +123,7 @@ impl Default for AppConfig {
             abci_address: "127.0.0.1:26658".into(),
             minimum_gas_prices: String::new(),
             query_gas_limit: default_query_gas_limit(),
+            halt_height: 0,
             query_concurrency: crate::query::default_query_concurrency(),
             index_events: default_index_events(),
             log: LogConfig { format: LogFormat::Plain, level: "info".into() },

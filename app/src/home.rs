@@ -34,6 +34,12 @@ impl Home {
     }
 
     /// The application's state database (RocksDB).
+    /// `<home>/data`: the state database, snapshots and, when an upgrade plan is due
+    /// without a handler, `upgrade-info.json` for cosmovisor.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join("data")
+    }
+
     pub fn state_db(&self) -> PathBuf {
         self.root.join("data").join("application.db")
     }

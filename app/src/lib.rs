@@ -26,3 +26,4 @@ pub mod snapshots;
 pub mod telemetry;
 pub mod testkit;
 pub mod tx;
+pub mod upgrades;

@@ -2,29 +2,39 @@
 //! wiring between them and the transaction pipeline. Adding a module is one line in
 //! [`module_list`] (plus its crate in the workspace).
 //!
-//! `auth` comes first: bank's genesis creates accounts for the balances it funds.
+//! `auth` comes before bank: bank's genesis creates accounts for the balances it funds.
+//! Governed messages (params, validators, upgrade plans) ask the `authority` keeper.
 //! `ibc` reaches `bank` through the `Tokens` keeper trait (ICS-20 escrow, mint, burn).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
 use veritas_auth::{AccountKeeper, AuthModule, Params as AuthParams};
+use veritas_authority::AuthorityModule;
 use veritas_bank::{BankKeeper, BankModule};
 use veritas_framework::store::KvRead;
-use veritas_framework::{Address, Coins, Context, Error, Module, ModuleSet};
+use veritas_framework::{Address, Authority, Coins, Context, Error, Module, ModuleSet};
 use veritas_ibc::IbcModule;
+use veritas_poa::PoaModule;
+use veritas_upgrade::UpgradeModule;
 use veritas_zkverify::ZkVerifyModule;
 
 use crate::tx::ports::{AccountStore, FeePayer, SimulationPolicy, TxRules};
 use crate::tx::{MinGasPrices, TxEnv};
 
-/// The app's modules, in order, built around the keepers they share.
-fn module_list(bank: &BankModule) -> Vec<Arc<dyn Module>> {
+/// The app's modules, in order, built around the keepers they share. `upgrade` comes
+/// first so a plan due at a height halts (or migrates) before any other hook runs.
+fn module_list(bank: &BankModule, authority: &AuthorityModule, data_dir: Option<PathBuf>) -> Vec<Arc<dyn Module>> {
+    let governs = || -> Arc<dyn Authority> { Arc::new(authority.keeper()) };
     vec![
-        Arc::new(AuthModule::new()),
+        Arc::new(UpgradeModule::new(governs(), crate::upgrades::handlers(), data_dir)),
+        Arc::new(AuthModule::new(governs())),
         Arc::new(bank.clone()),
-        Arc::new(ZkVerifyModule::new()),
-        Arc::new(IbcModule::new(Arc::new(BankForIbc(bank.keeper().clone())))),
+        Arc::new(ZkVerifyModule::new(governs())),
+        Arc::new(IbcModule::new(Arc::new(BankForIbc(bank.keeper().clone())), governs())),
+        Arc::new(*authority),
+        Arc::new(PoaModule::new(governs())),
     ]
 }
 
@@ -66,9 +76,20 @@ pub fn tx_env(min_gas_prices: MinGasPrices) -> TxEnv {
 
 /// [`tx_env`] with `extra` modules after the app's own (tests add modules this way).
 pub fn tx_env_with(min_gas_prices: MinGasPrices, extra: Vec<Arc<dyn Module>>) -> TxEnv {
+    build_env(min_gas_prices, None, extra)
+}
+
+/// The environment of a running node whose home's data directory is `data_dir`
+/// (where an upgrade plan due without a handler leaves `upgrade-info.json`).
+pub fn node_env(min_gas_prices: MinGasPrices, data_dir: PathBuf) -> TxEnv {
+    build_env(min_gas_prices, Some(data_dir), Vec::new())
+}
+
+fn build_env(min_gas_prices: MinGasPrices, data_dir: Option<PathBuf>, extra: Vec<Arc<dyn Module>>) -> TxEnv {
     let auth = AccountKeeper;
-    let bank = BankModule::new(Arc::new(AuthForBank(auth)));
-    let mut modules = module_list(&bank);
+    let authority = AuthorityModule::new();
+    let bank = BankModule::new(Arc::new(AuthForBank(auth)), Arc::new(authority.keeper()));
+    let mut modules = module_list(&bank, &authority, data_dir);
     modules.extend(extra);
     let modules = ModuleSet::new(modules).expect("the app's modules have distinct names and routes");
     let bank_keeper = Arc::new(bank.keeper().clone());

@@ -12,6 +12,7 @@ use tendermint_proto::v0_38::abci::{
 };
 use veritas_framework::{
     panics, BlockGasMeter, BlockInfo, Context, Error, Event, ExecMode, GasMeter, Module, ModuleSet, Timestamp,
+    ValidatorUpdate,
 };
 use veritas_store::{Overlay, PreparedCommit, Storage, WriteSet};
 
@@ -42,6 +43,8 @@ pub struct Node {
     event_index: EventIndex,
     /// Background snapshots at app.toml's interval (none when unset).
     snapshotter: Option<Snapshotter>,
+    /// app.toml `halt_height`: the last height this node executes (0: none).
+    halt_height: u64,
 }
 
 impl Node {
@@ -59,7 +62,14 @@ impl Node {
             block_gas_used: 0,
             event_index: EventIndex::all(),
             snapshotter: None,
+            halt_height: 0,
         }
+    }
+
+    /// Stops the node before it executes any block above `halt_height` (0: never).
+    pub fn with_halt_height(mut self, halt_height: u64) -> Self {
+        self.halt_height = halt_height;
+        self
     }
 
     /// Writes state-sync snapshots after commits.
@@ -124,6 +134,18 @@ impl Node {
         if let Err(e) = self.modules.init_genesis(&mut ctx, &app_state) {
             fatal(format!("genesis is invalid: {}", e.log()));
         }
+        let genesis_validators = from_abci_validators(&request.validators);
+        let mut chosen = None;
+        for module in self.modules.modules() {
+            match module.init_validators(&mut ctx, &genesis_validators) {
+                Ok(None) => {}
+                Ok(Some(set)) if chosen.is_none() => chosen = Some(set),
+                Ok(Some(_)) => {
+                    fatal(format!("two modules choose the genesis validators ({} is the second)", module.name()))
+                }
+                Err(e) => fatal(format!("genesis validators: {}", e.log())),
+            }
+        }
         let writes = state.into_writes();
         let app_hash = self
             .storage
@@ -134,7 +156,9 @@ impl Node {
         self.genesis_writes = Some(writes);
         self.genesis_app_hash = Some(app_hash.to_vec());
         let _ = self.meta.set(meta);
-        ResponseInitChain { consensus_params: None, validators: Vec::new(), app_hash: app_hash.to_vec().into() }
+        // Empty: CometBFT keeps its genesis validators.
+        let validators = chosen.map(|set| set.iter().map(to_abci_update).collect()).unwrap_or_default();
+        ResponseInitChain { consensus_params: None, validators, app_hash: app_hash.to_vec().into() }
     }
 
     pub fn finalize_block(&mut self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {
@@ -144,6 +168,13 @@ impl Node {
         let height = u64::try_from(request.height).unwrap_or(0);
         if height != expected {
             fatal(format!("FinalizeBlock for height {height}, but the next height of this node is {expected}"));
+        }
+        if self.halt_height > 0 && height > self.halt_height {
+            // Nothing of this block is executed; restarting with a higher (or no)
+            // halt_height carries on from the committed state.
+            tracing::warn!(height, halt_height = self.halt_height, "halt height reached; stopping before this block");
+            eprintln!("veritasd: halt height {} reached; stopping before block {height}", self.halt_height);
+            std::process::exit(0);
         }
         let last_app_hash = match self.storage.latest_version() {
             Some(version) => self
@@ -188,6 +219,17 @@ impl Node {
             })
             .collect();
         run_hooks(&self.modules, &block, &mut state, &mut block_events, "end block", |m, ctx| m.end_block(ctx));
+        let validator_updates: Vec<_> =
+            run_hooks(&self.modules, &block, &mut state, &mut block_events, "validator updates", |m, ctx| {
+                m.validator_updates(ctx)
+            })
+            .into_iter()
+            .flatten()
+            .map(|update| to_abci_update(&update))
+            .collect();
+        if !validator_updates.is_empty() {
+            tracing::info!(height, updates = validator_updates.len(), "validator set changes");
+        }
 
         let executed_at = started.elapsed();
         let mut aux = if self.storage.latest_version().is_none() { meta.aux_entries() } else { Vec::new() };
@@ -224,7 +266,7 @@ impl Node {
         ResponseFinalizeBlock {
             events: block_events,
             tx_results,
-            validator_updates: Vec::new(),
+            validator_updates,
             consensus_param_updates: None,
             app_hash: app_hash.to_vec().into(),
         }
@@ -309,17 +351,19 @@ impl Node {
 }
 
 /// Runs one block hook of every module, in module order, each in its own overlay with
-/// unmetered gas. A panicking hook is contained: its writes and events are dropped, an
-/// ERROR is logged, and the block goes on (every validator does the same). A hook that
-/// returns an error is a bug that would make this node diverge, so it stops the node.
-fn run_hooks(
+/// unmetered gas, and returns what each hook that returned gave. A panicking hook is
+/// contained: its writes and events are dropped, an ERROR is logged, and the block goes
+/// on (every validator does the same). A hook that returns an error is a bug that would
+/// make this node diverge (or an upgrade halt), so it stops the node.
+fn run_hooks<T>(
     modules: &ModuleSet,
     block: &BlockInfo,
     state: &mut Overlay<veritas_store::StateView>,
     events: &mut Vec<Event>,
     stage: &str,
-    hook: impl Fn(&dyn Module, &mut Context<'_>) -> Result<(), Error>,
-) {
+    hook: impl Fn(&dyn Module, &mut Context<'_>) -> Result<T, Error>,
+) -> Vec<T> {
+    let mut outputs = Vec::new();
     for module in modules.modules() {
         let mut hook_state = Overlay::new(&*state);
         let mut hook_events = Vec::new();
@@ -329,10 +373,11 @@ fn run_hooks(
             hook(module, &mut ctx)
         });
         match result {
-            Ok(()) => {
+            Ok(output) => {
                 let writes = hook_state.into_writes();
                 state.apply(writes);
                 events.extend(hook_events);
+                outputs.push(output);
             }
             Err(err) if panics::is_panic(&err) => {
                 tracing::error!(
@@ -346,6 +391,32 @@ fn run_hooks(
             Err(err) => fatal(format!("{stage} of {} failed at height {}: {err}", module.name(), block.height)),
         }
     }
+    outputs
+}
+
+/// CometBFT's form of a validator update.
+fn to_abci_update(update: &ValidatorUpdate) -> tendermint_proto::v0_38::abci::ValidatorUpdate {
+    use tendermint_proto::v0_38::crypto::{public_key::Sum, PublicKey};
+    tendermint_proto::v0_38::abci::ValidatorUpdate {
+        pub_key: Some(PublicKey { sum: Some(Sum::Ed25519(update.ed25519_pub_key.to_vec())) }),
+        power: update.power,
+    }
+}
+
+/// The validators of CometBFT's genesis, as modules see them (ed25519 only, as the
+/// genesis CometBFT writes; anything else stops the node).
+fn from_abci_validators(validators: &[tendermint_proto::v0_38::abci::ValidatorUpdate]) -> Vec<ValidatorUpdate> {
+    use tendermint_proto::v0_38::crypto::public_key::Sum;
+    validators
+        .iter()
+        .map(|v| match v.pub_key.as_ref().and_then(|k| k.sum.as_ref()) {
+            Some(Sum::Ed25519(key)) => match <[u8; 32]>::try_from(key.as_slice()) {
+                Ok(ed25519_pub_key) => ValidatorUpdate { ed25519_pub_key, power: v.power },
+                Err(_) => fatal("a genesis validator has an ed25519 key that is not 32 bytes"),
+            },
+            _ => fatal("a genesis validator has a key that is not ed25519; Veritas validators use ed25519"),
+        })
+        .collect()
 }
 
 fn timestamp(time: Option<tendermint_proto::google::protobuf::Timestamp>) -> Timestamp {

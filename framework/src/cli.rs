@@ -47,6 +47,14 @@ pub trait ModuleCli: Send + Sync {
         let _ = (matches, json);
         anyhow::bail!("no command {group}")
     }
+
+    /// The module's `MsgUpdateParams` setting its params to `params` (JSON shaped as the
+    /// module's genesis `params`), sent by `authority`: what `veritasd tx authority
+    /// update-params <module> <json>` signs. `None`: the module has no governed params.
+    fn update_params_msg(&self, authority: &Address, params: &Value) -> Option<anyhow::Result<Any>> {
+        let _ = (authority, params);
+        None
+    }
 }
 
 /// Finds the address that signs a transaction.
@@ -54,6 +62,13 @@ pub trait SenderLookup {
     /// The address of the key named by `--from`, or else by `positional` (a key name or
     /// address the command took as an argument); an error if neither is given.
     fn sender(&mut self, positional: Option<&str>) -> anyhow::Result<Address>;
+
+    /// Module `module`'s [`ModuleCli::update_params_msg`] (the authority's command builds
+    /// other modules' messages through it).
+    fn update_params_msg(&self, module: &str, authority: &Address, params: &Value) -> anyhow::Result<Any> {
+        let _ = (authority, params);
+        anyhow::bail!("module {module} has no params to update")
+    }
 }
 
 /// What a tx command asks the app to sign and broadcast, and what to print with the

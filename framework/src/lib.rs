@@ -18,6 +18,7 @@ mod error;
 mod events;
 mod gas;
 mod gas_prices;
+mod governance;
 mod module;
 mod module_set;
 pub mod pagination;
@@ -33,6 +34,7 @@ pub use error::{decode_request, sdk, Error};
 pub use events::{Event, EventAttribute};
 pub use gas::{BlockGasMeter, GasMeter, KvGasConfig, KV_GAS};
 pub use gas_prices::{GasPrice, GasPrices};
+pub use governance::{params_updated_event, Authority, ValidatorUpdate, MAX_TOTAL_VOTING_POWER};
 pub use module::{DecodedMsg, Module, Msg, MsgResponse};
 pub use module_set::ModuleSet;
 

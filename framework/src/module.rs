@@ -75,6 +75,13 @@ pub trait Module: Send + Sync {
     /// Writes a validated genesis section into state.
     fn init_genesis(&self, ctx: &mut Context<'_>, genesis: &Value) -> Result<(), Error>;
 
+    /// Whether `app_state` must have this module's section. A module added after chains
+    /// already existed says `false`: a genesis from before it (which every node of such a
+    /// chain keeps) then means its default section.
+    fn genesis_section_required(&self) -> bool {
+        true
+    }
+
     /// Reads state back into a genesis section (the inverse of `init_genesis`).
     fn export_genesis(&self, ctx: &QueryContext<'_>) -> Result<Value, Error>;
 
@@ -130,5 +137,23 @@ pub trait Module: Send + Sync {
 
     fn end_block(&self, _ctx: &mut Context<'_>) -> Result<(), Error> {
         Ok(())
+    }
+
+    /// At InitChain, after every module's genesis: the validators of CometBFT's genesis
+    /// file. A module that keeps the validator set (poa) adopts them when its own genesis
+    /// names none, and returns the set the chain starts with when it does (CometBFT then
+    /// uses that set). Every other module: `None`.
+    fn init_validators(
+        &self,
+        _ctx: &mut Context<'_>,
+        _genesis_validators: &[crate::ValidatorUpdate],
+    ) -> Result<Option<Vec<crate::ValidatorUpdate>>, Error> {
+        Ok(None)
+    }
+
+    /// After `end_block`: the validator-set changes this block makes, handed to CometBFT
+    /// (they take effect two blocks later). Only the module keeping the set returns any.
+    fn validator_updates(&self, _ctx: &mut Context<'_>) -> Result<Vec<crate::ValidatorUpdate>, Error> {
+        Ok(Vec::new())
     }
 }

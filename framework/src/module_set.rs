@@ -65,17 +65,16 @@ impl ModuleSet {
     }
 
     /// Checks an `app_state`: an object with one section per module and nothing else.
-    /// A missing section is invalid rather than silently defaulted.
+    /// A missing section is invalid rather than silently defaulted, except for modules
+    /// that allow it ([`Module::genesis_section_required`]).
     pub fn validate_genesis(&self, app_state: &Value) -> Result<(), Error> {
         let sections = genesis_object(app_state)?;
         if let Some(unknown) = sections.keys().find(|k| !self.modules.iter().any(|m| m.name() == k.as_str())) {
             return Err(sdk::invalid_request(format!("app_state has a section for unknown module {unknown:?}")));
         }
         for module in &self.modules {
-            let section = sections.get(module.name()).ok_or_else(|| {
-                sdk::invalid_request(format!("app_state has no section for module {}", module.name()))
-            })?;
-            module.validate_genesis(section).map_err(|e| e.context(format!("genesis of module {}", module.name())))?;
+            let section = section_of(sections, module.as_ref())?;
+            module.validate_genesis(&section).map_err(|e| e.context(format!("genesis of module {}", module.name())))?;
         }
         Ok(())
     }
@@ -86,7 +85,7 @@ impl ModuleSet {
         let sections = genesis_object(app_state)?;
         for module in &self.modules {
             module
-                .init_genesis(ctx, &sections[module.name()])
+                .init_genesis(ctx, &section_of(sections, module.as_ref())?)
                 .map_err(|e| e.context(format!("genesis of module {}", module.name())))?;
         }
         Ok(())
@@ -142,6 +141,15 @@ impl ModuleSet {
 
     fn route_msg(&self, type_url: &str) -> Result<&dyn Module, Error> {
         self.msg_handler(type_url).ok_or_else(|| sdk::unknown_request(format!("unrecognized message type: {type_url}")))
+    }
+}
+
+/// `module`'s section, or its default where the module allows a missing one.
+fn section_of(sections: &Map<String, Value>, module: &dyn Module) -> Result<Value, Error> {
+    match sections.get(module.name()) {
+        Some(section) => Ok(section.clone()),
+        None if !module.genesis_section_required() => Ok(module.default_genesis()),
+        None => Err(sdk::invalid_request(format!("app_state has no section for module {}", module.name()))),
     }
 }
 

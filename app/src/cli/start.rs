@@ -10,7 +10,7 @@ use crate::chain_meta::ChainMeta;
 use crate::config::AppConfig;
 use crate::home::Home;
 use crate::mempool::Mempool;
-use crate::modules::tx_env;
+use crate::modules::node_env;
 use crate::node::Node;
 use crate::proposal::ProposalRules;
 use crate::query::QueryService;
@@ -44,7 +44,7 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     let genesis_chain_id = crate::genesis_doc::chain_id(&genesis)?.to_owned();
 
     let min_gas_prices = crate::tx::MinGasPrices::parse(&config.minimum_gas_prices)?;
-    let env = Arc::new(tx_env(min_gas_prices));
+    let env = Arc::new(node_env(min_gas_prices, home.data_dir()));
     let storage = open_storage(&home, &env.modules, config.pruning.keep_recent)?;
     let meta = Arc::new(OnceLock::new());
     if let Some(stored) = ChainMeta::load(&storage)? {
@@ -74,7 +74,8 @@ pub fn run(args: StartArgs) -> anyhow::Result<()> {
     );
     let node = Node::new(storage.clone(), env.clone(), meta.clone())
         .with_event_index(event_index)
-        .with_snapshotter(snapshotter);
+        .with_snapshotter(snapshotter)
+        .with_halt_height(config.halt_height);
     let mempool = Arc::new(Mempool::new(storage.clone(), env.clone(), meta.clone()));
     let limits = crate::query::QueryLimits {
         simulate_gas_cap: config.query_gas_limit,

@@ -84,6 +84,23 @@ impl SenderLookup for KeyLookup<'_> {
         self.chosen = Some(info);
         Ok(address)
     }
+
+    fn update_params_msg(
+        &self,
+        module: &str,
+        authority: &Address,
+        params: &serde_json::Value,
+    ) -> anyhow::Result<cosmos_sdk_proto::Any> {
+        let modules = crate::modules::module_set();
+        let found = modules.modules().find(|m| m.name() == module).with_context(|| {
+            let names: Vec<_> = modules.modules().map(|m| m.name()).collect();
+            format!("no module {module:?} (modules: {})", names.join(", "))
+        })?;
+        found
+            .cli()
+            .and_then(|cli| cli.update_params_msg(authority, params))
+            .with_context(|| format!("module {module} has no params to update"))?
+    }
 }
 
 /// The value of `key` in the first event of type `kind` of a tx report.

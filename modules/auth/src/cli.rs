@@ -19,6 +19,28 @@ enum AuthQuery {
 pub struct AuthCli;
 
 impl ModuleCli for AuthCli {
+    fn update_params_msg(
+        &self,
+        authority: &veritas_framework::Address,
+        params: &Value,
+    ) -> Option<anyhow::Result<cosmos_sdk_proto::Any>> {
+        Some((|| {
+            let params: crate::Params = serde_json::from_value(params.clone())
+                .map_err(|e| anyhow::anyhow!("auth params (as in its genesis `params`): {e}"))?;
+            if !params.min_gas_prices.is_empty() {
+                anyhow::bail!(
+                    "min_gas_prices is not among the Cosmos SDK's auth params that MsgUpdateParams carries; leave it out (it keeps its value)"
+                );
+            }
+            params.validate().map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+            let msg = cosmos_sdk_proto::cosmos::auth::v1beta1::MsgUpdateParams {
+                authority: authority.to_bech32(),
+                params: Some(params.to_proto()),
+            };
+            Ok(cosmos_sdk_proto::Any { type_url: crate::MSG_UPDATE_PARAMS.into(), value: msg.encode_to_vec() })
+        })())
+    }
+
     fn query_commands(&self) -> Vec<Command> {
         vec![AuthQuery::augment_subcommands(Command::new(crate::NAME).about("Account queries"))]
     }

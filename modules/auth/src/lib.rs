@@ -9,6 +9,7 @@ mod cli;
 mod genesis;
 mod keeper;
 mod module;
+mod msgs;
 mod params;
 mod queries;
 
@@ -18,6 +19,7 @@ pub use cli::AuthCli;
 pub use genesis::{GenesisAccount, GenesisPubKey, GenesisState};
 pub use keeper::AccountKeeper;
 pub use module::AuthModule;
+pub use msgs::MSG_UPDATE_PARAMS;
 pub use params::Params;
 
 /// Type URL of a BaseAccount packed in an `Any`.

@@ -1,18 +1,23 @@
+use std::sync::Arc;
+
 use serde_json::Value;
-use veritas_framework::{sdk, Context, Error, Module, QueryContext};
+use veritas_framework::{sdk, Authority, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext};
 
 use crate::keeper::{all_accounts, read_params};
 use crate::{AccountKeeper, GenesisAccount, GenesisPubKey, GenesisState};
 
-/// The `auth` module. It has no messages of its own: the ante handler drives it.
-#[derive(Debug, Clone, Copy, Default)]
+/// The `auth` module. The ante handler drives its accounts; its one message is the
+/// authority's `MsgUpdateParams`.
+#[derive(Clone)]
 pub struct AuthModule {
     keeper: AccountKeeper,
+    /// Who may change the params.
+    authority: Arc<dyn Authority>,
 }
 
 impl AuthModule {
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(authority: Arc<dyn Authority>) -> Self {
+        Self { keeper: AccountKeeper, authority }
     }
 }
 
@@ -70,6 +75,18 @@ impl Module for AuthModule {
             })
             .collect::<Result<_, Error>>()?;
         serde_json::to_value(GenesisState { params, accounts }).map_err(|e| sdk::internal(e.to_string()))
+    }
+
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        &[crate::msgs::MSG_UPDATE_PARAMS]
+    }
+
+    fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
+        crate::msgs::decode(msg)
+    }
+
+    fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        crate::msgs::deliver(&self.keeper, self.authority.as_ref(), ctx, msg)
     }
 
     fn query_paths(&self) -> &'static [&'static str] {

@@ -44,6 +44,21 @@ enum BankQuery {
 pub struct BankCli;
 
 impl ModuleCli for BankCli {
+    fn update_params_msg(&self, authority: &Address, params: &Value) -> Option<anyhow::Result<cosmos_sdk_proto::Any>> {
+        Some((|| {
+            let params: crate::Params = serde_json::from_value(params.clone())
+                .map_err(|e| anyhow::anyhow!("bank params (as in its genesis `params`): {e}"))?;
+            let msg = cosmos_sdk_proto::cosmos::bank::v1beta1::MsgUpdateParams {
+                authority: authority.to_bech32(),
+                params: Some(params.to_proto()),
+            };
+            Ok(cosmos_sdk_proto::Any {
+                type_url: crate::MSG_UPDATE_PARAMS.into(),
+                value: prost::Message::encode_to_vec(&msg),
+            })
+        })())
+    }
+
     fn tx_commands(&self) -> Vec<Command> {
         vec![BankTx::augment_subcommands(Command::new(GROUP).about("Bank transactions"))]
     }

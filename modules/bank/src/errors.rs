@@ -10,6 +10,8 @@ veritas_framework::module_errors! {
     no_outputs = 3;
     /// `MsgMultiSend` whose inputs and outputs do not add up to the same coins.
     input_output_mismatch = 4;
+    /// Sending is disabled by the params.
+    send_disabled = 5;
     /// No metadata is recorded for the denom.
     denom_metadata_not_found = 6;
     /// A genesis list names the same address or denom twice.

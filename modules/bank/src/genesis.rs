@@ -4,6 +4,8 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata;
 use serde::{Deserialize, Serialize};
 use veritas_framework::{sdk, validate_denom, Address, Coin, Coins, Error};
 
+use crate::params::Params;
+
 /// The `bank` section of `app_state`, in the Cosmos SDK's JSON shape.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -15,6 +17,9 @@ pub struct GenesisState {
     pub supply: Vec<JsonCoin>,
     #[serde(default)]
     pub denom_metadata: Vec<DenomMetadata>,
+    /// Left out while default, so genesis files from before params existed are unchanged.
+    #[serde(default, skip_serializing_if = "Params::is_default")]
+    pub params: Params,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +151,7 @@ pub(crate) struct ValidGenesis {
     pub balances: Vec<(Address, Coins)>,
     pub supply: Coins,
     pub metadata: Vec<Metadata>,
+    pub params: Params,
 }
 
 fn coins_from_json(coins: &[JsonCoin]) -> Result<Coins, Error> {
@@ -210,6 +216,6 @@ impl GenesisState {
                 return Err(crate::errors::duplicate_entry(format!("duplicate metadata for {}", metadata.base)));
             }
         }
-        Ok(ValidGenesis { balances, supply, metadata: bases.into_values().collect() })
+        Ok(ValidGenesis { balances, supply, metadata: bases.into_values().collect(), params: state.params })
     }
 }

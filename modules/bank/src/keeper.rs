@@ -6,6 +6,7 @@ use prost::Message;
 use veritas_framework::{sdk, Address, Coin, Coins, Context, Error, StoreKey, StoreRead};
 
 use crate::events;
+use crate::params::Params;
 
 /// Private: holding the key is what makes this keeper the only door to `bank` state.
 const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
@@ -13,6 +14,9 @@ const STORE_KEY: StoreKey = StoreKey::new(crate::NAME);
 const BALANCE_PREFIX: &[u8] = b"bal/";
 const SUPPLY_PREFIX: &[u8] = b"supply/";
 const METADATA_PREFIX: &[u8] = b"meta/";
+/// Written only once params differ from the defaults (chains that never change them
+/// keep their state, and app hash, as before params existed).
+const PARAMS_KEY: &[u8] = b"params";
 
 /// Name of the module account that collects transaction fees.
 pub const FEE_COLLECTOR: &str = "fee_collector";
@@ -62,6 +66,28 @@ impl BankKeeper {
 
     pub(crate) fn store_key() -> StoreKey {
         STORE_KEY
+    }
+
+    /// The params (the defaults until the authority changes them).
+    pub fn params(kv: &mut impl StoreRead) -> Result<Params, Error> {
+        match kv.get(PARAMS_KEY)? {
+            Some(raw) => serde_json::from_slice(&raw).map_err(|e| sdk::internal(format!("corrupt bank params: {e}"))),
+            None => Ok(Params::default()),
+        }
+    }
+
+    pub(crate) fn set_params(&self, ctx: &mut Context<'_>, params: &Params) -> Result<(), Error> {
+        let raw = serde_json::to_vec(params).map_err(|e| sdk::internal(e.to_string()))?;
+        ctx.kv(&STORE_KEY).set(PARAMS_KEY.to_vec(), raw)
+    }
+
+    /// Refuses user transfers while the params disable sending (SDK: ErrSendDisabled).
+    pub(crate) fn ensure_send_enabled(&self, ctx: &mut Context<'_>, amount: &Coins) -> Result<(), Error> {
+        if Self::params(&mut ctx.kv(&STORE_KEY))?.default_send_enabled {
+            return Ok(());
+        }
+        let denom = amount.iter().next().map_or("coin", |c| c.denom.as_str()).to_owned();
+        Err(crate::errors::send_disabled(format!("{denom} transfers are currently disabled")))
     }
 
     pub fn balance(&self, ctx: &mut Context<'_>, address: &Address, denom: &str) -> Result<u128, Error> {

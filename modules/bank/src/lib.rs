@@ -12,6 +12,7 @@ mod genesis;
 mod keeper;
 mod module;
 mod msgs;
+mod params;
 mod queries;
 
 /// The module's name: its genesis section, its substore and its codespace.
@@ -23,3 +24,4 @@ pub use genesis::{Balance, DenomMetadata, DenomUnit, GenesisState};
 pub use keeper::{BankKeeper, FEE_COLLECTOR};
 pub use module::BankModule;
 pub use msgs::{MSG_MULTI_SEND, MSG_SEND};
+pub use params::{Params, MSG_UPDATE_PARAMS};

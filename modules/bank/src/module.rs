@@ -3,7 +3,7 @@ use std::sync::Arc;
 use crate::expected_keepers::Accounts;
 use serde_json::Value;
 use veritas_framework::{
-    sdk, Address, Coin, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead,
+    sdk, Address, Authority, Coin, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead,
 };
 
 use crate::genesis::{Balance, DenomMetadata, GenesisState, JsonCoin};
@@ -14,11 +14,13 @@ use crate::{msgs, BankKeeper};
 #[derive(Clone)]
 pub struct BankModule {
     keeper: BankKeeper,
+    /// Who may change the params (`MsgUpdateParams`).
+    authority: Arc<dyn Authority>,
 }
 
 impl BankModule {
-    pub fn new(accounts: Arc<dyn Accounts>) -> Self {
-        Self { keeper: BankKeeper::new(accounts) }
+    pub fn new(accounts: Arc<dyn Accounts>, authority: Arc<dyn Authority>) -> Self {
+        Self { keeper: BankKeeper::new(accounts), authority }
     }
 
     pub fn keeper(&self) -> &BankKeeper {
@@ -61,6 +63,9 @@ impl Module for BankModule {
         for metadata in &genesis.metadata {
             self.keeper.set_metadata(ctx, metadata)?;
         }
+        if !genesis.params.is_default() {
+            self.keeper.set_params(ctx, &genesis.params)?;
+        }
         Ok(())
     }
 
@@ -96,20 +101,27 @@ impl Module for BankModule {
                 Ok(DenomMetadata::from_proto(&m))
             })
             .collect::<Result<_, Error>>()?;
-        serde_json::to_value(GenesisState { balances, supply, denom_metadata })
+        let params = BankKeeper::params(&mut kv)?;
+        serde_json::to_value(GenesisState { balances, supply, denom_metadata, params })
             .map_err(|e| sdk::internal(e.to_string()))
     }
 
     fn msg_type_urls(&self) -> &'static [&'static str] {
-        &[msgs::MSG_SEND, msgs::MSG_MULTI_SEND]
+        &[msgs::MSG_SEND, msgs::MSG_MULTI_SEND, crate::params::MSG_UPDATE_PARAMS]
     }
 
     fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
+        if msg.type_url == crate::params::MSG_UPDATE_PARAMS {
+            return crate::params::decode(msg);
+        }
         let parsed = msgs::parse(msg)?;
         Ok(DecodedMsg::new(msg.type_url, msgs::signers(&parsed), parsed))
     }
 
     fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        if msg.type_url() == crate::params::MSG_UPDATE_PARAMS {
+            return crate::params::deliver(&self.keeper, self.authority.as_ref(), ctx, msg);
+        }
         msgs::deliver(&self.keeper, ctx, msg.value()?)
     }
 

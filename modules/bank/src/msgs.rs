@@ -75,6 +75,7 @@ pub(crate) fn signers(msg: &BankMsg) -> Vec<Address> {
 pub(crate) fn deliver(keeper: &BankKeeper, ctx: &mut Context<'_>, msg: &BankMsg) -> Result<MsgResponse, Error> {
     match msg {
         BankMsg::Send { from, to, amount } => {
+            keeper.ensure_send_enabled(ctx, amount)?;
             keeper.send(ctx, from, to, amount)?;
             Ok(MsgResponse {
                 type_url: format!("/{}", MsgSendResponse::full_name()),
@@ -82,6 +83,7 @@ pub(crate) fn deliver(keeper: &BankKeeper, ctx: &mut Context<'_>, msg: &BankMsg)
             })
         }
         BankMsg::MultiSend { input: (from, total), outputs } => {
+            keeper.ensure_send_enabled(ctx, total)?;
             keeper.subtract(ctx, from, total)?;
             ctx.emit(events::message_sender(from));
             for (to, coins) in outputs {

@@ -85,9 +85,8 @@ pub fn answer(ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>
         }
         PARAMS => {
             let _: QueryParamsRequest = decode_request(data)?;
-            #[allow(deprecated)] // send_enabled moved out of Params in the SDK; we send none.
-            QueryParamsResponse { params: Some(Params { send_enabled: vec![], default_send_enabled: true }) }
-                .encode_to_vec()
+            let params = BankKeeper::params(&mut kv)?;
+            QueryParamsResponse { params: Some(params.to_proto()) }.encode_to_vec()
         }
         _ => return Err(sdk::unknown_request(format!("unknown query path {path}"))),
     })

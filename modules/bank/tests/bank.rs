@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use prost::Message;
 use serde_json::json;
-use veritas_bank::{Accounts, BankModule, GenesisState, MSG_MULTI_SEND, MSG_SEND};
+use veritas_bank::{Accounts, BankModule, GenesisState, MSG_MULTI_SEND, MSG_SEND, MSG_UPDATE_PARAMS};
 use veritas_framework::store::{EmptyState, Overlay};
 use veritas_framework::*;
 
@@ -41,7 +41,7 @@ impl Bank {
     /// Bank with 1000uvrt at address 1 and 5uvrt at address 2.
     fn new() -> Self {
         let accounts = Arc::new(RecordingAccounts::default());
-        let module = BankModule::new(accounts.clone());
+        let module = BankModule::new(accounts.clone(), Arc::new(OnlyAuthority(address(9))));
         let mut genesis = GenesisState::default();
         genesis.add_balance(&address(1), &coins("1000uvrt")).unwrap();
         genesis.add_balance(&address(2), &coins("5uvrt")).unwrap();
@@ -85,6 +85,48 @@ impl Bank {
             .find(|b| b.address == who.to_bech32())
             .map_or(0, |b| b.coins.iter().map(|c| c.amount.parse::<u128>().unwrap()).sum())
     }
+}
+
+/// An authority that is `self.0` (the authority module's rule, without its store).
+struct OnlyAuthority(Address);
+
+impl Authority for OnlyAuthority {
+    fn ensure_authority(&self, _: &mut Context<'_>, claimed: &Address) -> Result<(), Error> {
+        if claimed == &self.0 {
+            Ok(())
+        } else {
+            Err(Error::new("authority", 2, format!("invalid authority; expected {}, got {claimed}", self.0)))
+        }
+    }
+}
+
+fn update_params(authority: &Address, default_send_enabled: bool) -> Vec<u8> {
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::{MsgUpdateParams, Params};
+    #[allow(deprecated)]
+    let params = Params { send_enabled: vec![], default_send_enabled };
+    MsgUpdateParams { authority: authority.to_bech32(), params: Some(params) }.encode_to_vec()
+}
+
+#[test]
+fn only_the_authority_changes_params_and_disabled_sends_are_refused() {
+    let mut bank = Bank::new();
+    let err = bank.deliver(MSG_UPDATE_PARAMS, update_params(&address(1), false)).unwrap_err();
+    assert_eq!((err.codespace(), err.code()), ("authority", 2), "{err}");
+    assert!(bank.deliver(MSG_SEND, send(&address(1), &address(2), "1uvrt")).is_ok());
+
+    let decoded = bank.deliver(MSG_UPDATE_PARAMS, update_params(&address(9), false)).unwrap();
+    assert_eq!(decoded.signers(), &[address(9)]);
+    let err = bank.deliver(MSG_SEND, send(&address(1), &address(2), "1uvrt")).unwrap_err();
+    assert_eq!((err.codespace(), err.code()), ("bank", 5), "{err}");
+    assert!(err.log().contains("uvrt transfers are currently disabled"), "{err}");
+    let ctx = QueryContext::new(1, "test-1", &bank.state);
+    let exported = bank.module.export_genesis(&ctx).unwrap();
+    assert_eq!(exported["params"], json!({ "default_send_enabled": false }));
+
+    bank.deliver(MSG_UPDATE_PARAMS, update_params(&address(9), true)).unwrap();
+    assert!(bank.deliver(MSG_SEND, send(&address(1), &address(2), "1uvrt")).is_ok());
+    let ctx = QueryContext::new(1, "test-1", &bank.state);
+    assert!(bank.module.export_genesis(&ctx).unwrap().get("params").is_none(), "default params are left out");
 }
 
 fn send(from: &Address, to: &Address, amount: &str) -> Vec<u8> {

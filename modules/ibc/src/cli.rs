@@ -19,6 +19,26 @@ const IBC_TRANSFER: &str = "ibc-transfer";
 pub struct IbcCli;
 
 impl ModuleCli for IbcCli {
+    fn update_params_msg(
+        &self,
+        authority: &veritas_framework::Address,
+        params: &Value,
+    ) -> Option<anyhow::Result<cosmos_sdk_proto::Any>> {
+        Some((|| {
+            let params: crate::Params =
+                serde_json::from_value(params.clone()).context("ibc params (as in its genesis `params`)")?;
+            params.validate().map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+            let msg = veritas_proto::ibc::v1::MsgUpdateParams {
+                authority: authority.to_bech32(),
+                params: Some(crate::governance::to_proto(&params)),
+            };
+            Ok(cosmos_sdk_proto::Any {
+                type_url: crate::governance::MSG_UPDATE_PARAMS.into(),
+                value: msg.encode_to_vec(),
+            })
+        })())
+    }
+
     fn tx_commands(&self) -> Vec<Command> {
         vec![IbcTransferTx::augment_subcommands(Command::new(IBC_TRANSFER).about("ICS-20 token transfers over IBC"))]
     }

@@ -11,6 +11,7 @@ mod errors;
 mod events;
 pub mod expected_keepers;
 mod genesis;
+mod governance;
 mod host;
 mod keeper;
 mod module;

@@ -5,21 +5,25 @@ use ibc::clients::tendermint::types::ConsensusState as TmConsensusStateType;
 use ibc::core::commitment_types::commitment::CommitmentRoot;
 use ibc::primitives::proto::{Any, Protobuf};
 use serde_json::Value;
-use veritas_framework::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+use veritas_framework::{
+    sdk, Authority, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead,
+};
 
 use crate::genesis::GenesisState;
 use crate::keeper::{host_consensus_key, IbcKeeper};
-use crate::{msgs, queries};
+use crate::{governance, msgs, queries};
 
 /// The `ibc` module.
 #[derive(Clone)]
 pub struct IbcModule {
     tokens: Arc<dyn Tokens>,
+    /// Who may change the params (`MsgUpdateParams`).
+    authority: Arc<dyn Authority>,
 }
 
 impl IbcModule {
-    pub fn new(tokens: Arc<dyn Tokens>) -> Self {
-        Self { tokens }
+    pub fn new(tokens: Arc<dyn Tokens>, authority: Arc<dyn Authority>) -> Self {
+        Self { tokens, authority }
     }
 }
 
@@ -61,11 +65,17 @@ impl Module for IbcModule {
     }
 
     fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
+        if msg.type_url == governance::MSG_UPDATE_PARAMS {
+            return governance::decode(msg);
+        }
         let parsed = msgs::parse(msg)?;
         Ok(DecodedMsg::new(msg.type_url, vec![msgs::signer(&parsed)?], parsed))
     }
 
     fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
+        if msg.type_url() == governance::MSG_UPDATE_PARAMS {
+            return governance::deliver(self.authority.as_ref(), ctx, msg);
+        }
         msgs::deliver(&self.tokens, ctx, msg)
     }
 

@@ -47,6 +47,8 @@ pub const TYPE_URLS: &[&str] = &[
     "/ibc.core.channel.v1.MsgTimeout",
     "/ibc.core.channel.v1.MsgTimeoutOnClose",
     MSG_TRANSFER,
+    // Veritas' own, handled by `governance` (the module routes it there first).
+    crate::governance::MSG_UPDATE_PARAMS,
 ];
 
 /// A decoded IBC message.

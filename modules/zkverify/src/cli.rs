@@ -134,6 +134,19 @@ enum ZkQuery {
 pub struct ZkVerifyCli;
 
 impl ModuleCli for ZkVerifyCli {
+    fn update_params_msg(&self, authority: &Address, params: &Value) -> Option<anyhow::Result<cosmos_sdk_proto::Any>> {
+        Some((|| {
+            let params: crate::Params =
+                serde_json::from_value(params.clone()).context("zkverify params (as in its genesis `params`)")?;
+            params.validate().map_err(|e| anyhow::anyhow!("{}", e.log()))?;
+            let msg = pb::MsgUpdateParams { authority: authority.to_bech32(), params: Some(params.to_proto()) };
+            Ok(cosmos_sdk_proto::Any {
+                type_url: crate::MSG_UPDATE_PARAMS.into(),
+                value: prost::Message::encode_to_vec(&msg),
+            })
+        })())
+    }
+
     fn tx_commands(&self) -> Vec<Command> {
         vec![ZkTx::augment_subcommands(Command::new(GROUP).about("Groth16 verifying keys and proofs"))]
     }

@@ -65,6 +65,11 @@ impl ZkKeeper {
         }
     }
 
+    /// The params, read inside a transaction or block hook (an upgrade's migration).
+    pub fn current_params(&self, ctx: &mut Context<'_>) -> Result<Params, Error> {
+        self.params(&mut ctx.kv(&STORE_KEY))
+    }
+
     pub fn set_params(&self, ctx: &mut Context<'_>, params: &Params) -> Result<(), Error> {
         ctx.kv(&STORE_KEY).set(PARAMS_KEY.to_vec(), params.to_proto().encode_to_vec())
     }

@@ -43,4 +43,4 @@ pub use key::{AnyKey, PreparedKey};
 pub use module::ZkVerifyModule;
 pub use params::{Params, GAS_PER_MICROSECOND};
 pub use queries::{PARAMS, VERIFIED_PROOF, VERIFYING_KEY, VERIFYING_KEYS};
-pub use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
+pub use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_UPDATE_PARAMS, MSG_VERIFY_PROOF};

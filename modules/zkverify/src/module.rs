@@ -1,21 +1,27 @@
+use std::sync::Arc;
+
 use serde_json::Value;
-use veritas_framework::{sdk, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead};
+use veritas_framework::{
+    sdk, Authority, Context, DecodedMsg, Error, Module, Msg, MsgResponse, QueryContext, StoreRead,
+};
 use veritas_proto::zkverify::v1 as pb;
-use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
+use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_UPDATE_PARAMS, MSG_VERIFY_PROOF};
 
 use crate::genesis::GenesisState;
 use crate::keeper::{decode_record, VERIFIED_PREFIX, VK_PREFIX};
 use crate::{batch, msgs, queries, ZkKeeper};
 
 /// The `zkverify` module.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ZkVerifyModule {
     keeper: ZkKeeper,
+    /// Who may change the params (`MsgUpdateParams`).
+    authority: Arc<dyn Authority>,
 }
 
 impl ZkVerifyModule {
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(authority: Arc<dyn Authority>) -> Self {
+        Self { keeper: ZkKeeper::default(), authority }
     }
 
     pub fn keeper(&self) -> &ZkKeeper {
@@ -72,7 +78,7 @@ impl Module for ZkVerifyModule {
     }
 
     fn msg_type_urls(&self) -> &'static [&'static str] {
-        &[MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF]
+        &[MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF, MSG_UPDATE_PARAMS]
     }
 
     fn decode_msg(&self, msg: &Msg<'_>) -> Result<DecodedMsg, Error> {
@@ -81,7 +87,7 @@ impl Module for ZkVerifyModule {
     }
 
     fn deliver_msg(&self, ctx: &mut Context<'_>, msg: &DecodedMsg) -> Result<MsgResponse, Error> {
-        msgs::deliver(&self.keeper, ctx, msg.value()?)
+        msgs::deliver(&self.keeper, self.authority.as_ref(), ctx, msg.value()?)
     }
 
     fn prepare_block(&self, committed: &QueryContext<'_>, msgs: &[&DecodedMsg]) {

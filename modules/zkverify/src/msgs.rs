@@ -7,9 +7,9 @@ use ark_bls12_381::Bls12_381;
 use ark_bn254::Bn254;
 use prost::{Message, Name};
 use sha2::{Digest, Sha256};
-use veritas_framework::{sdk, Address, Context, Error, ExecMode, Msg, MsgResponse};
+use veritas_framework::{params_updated_event, sdk, Address, Authority, Context, Error, ExecMode, Msg, MsgResponse};
 use veritas_proto::zkverify::v1 as pb;
-use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_VERIFY_PROOF};
+use veritas_proto::zkverify::v1::{MSG_REGISTER_VERIFYING_KEY, MSG_UPDATE_PARAMS, MSG_VERIFY_PROOF};
 
 use crate::bsb22::MAX_COMMITMENTS;
 use crate::cache::Verdict;
@@ -17,7 +17,7 @@ use crate::curves::{Curve, CurveId};
 use crate::encoding::{check_id, check_proof_length, check_public_inputs, verifying_key_input_count_on};
 use crate::key::{AnyKey, PreparedKey};
 use crate::verifier::{decode_parts, verdict_for};
-use crate::{errors, events, ZkKeeper};
+use crate::{errors, events, Params, ZkKeeper};
 
 /// A message after stateless checks.
 pub(crate) enum ZkMsg {
@@ -32,6 +32,11 @@ pub(crate) enum ZkMsg {
         size: usize,
     },
     Verify(VerifyRequest),
+    /// New params from the chain's authority (checked by `Params::validate`).
+    UpdateParams {
+        authority: Address,
+        params: Params,
+    },
 }
 
 /// A `MsgVerifyProof` after stateless checks.
@@ -112,6 +117,13 @@ pub(crate) fn parse(msg: &Msg<'_>) -> Result<ZkMsg, Error> {
             Ok(ZkMsg::Register { creator, curve, vk: m.vk, commitments: m.commitments, public_inputs, size })
         }
         MSG_VERIFY_PROOF => parse_verify(msg.value).map(ZkMsg::Verify),
+        MSG_UPDATE_PARAMS => {
+            let m = pb::MsgUpdateParams::decode(msg.value).map_err(bad)?;
+            let authority = Address::from_bech32(&m.authority).map_err(|e| e.context("authority"))?;
+            let params = Params::from_proto(&m.params.ok_or_else(|| errors::invalid_params("params are required"))?);
+            params.validate()?;
+            Ok(ZkMsg::UpdateParams { authority, params })
+        }
         other => Err(sdk::unknown_request(format!("zkverify handles no message {other}"))),
     }
 }
@@ -161,6 +173,7 @@ pub(crate) fn signers(msg: &ZkMsg) -> Vec<Address> {
     match msg {
         ZkMsg::Register { creator, .. } => vec![creator.clone()],
         ZkMsg::Verify(request) => vec![request.submitter.clone()],
+        ZkMsg::UpdateParams { authority, .. } => vec![authority.clone()],
     }
 }
 
@@ -195,9 +208,21 @@ fn precheck(request: &VerifyRequest, commitment_count: usize) -> Verdict {
     }
 }
 
-pub(crate) fn deliver(keeper: &ZkKeeper, ctx: &mut Context<'_>, msg: &ZkMsg) -> Result<MsgResponse, Error> {
+pub(crate) fn deliver(
+    keeper: &ZkKeeper,
+    authority: &dyn Authority,
+    ctx: &mut Context<'_>,
+    msg: &ZkMsg,
+) -> Result<MsgResponse, Error> {
     let params = keeper.params(&mut ctx.kv(&ZkKeeper::store_key()))?;
     match msg {
+        ZkMsg::UpdateParams { authority: claimed, params } => {
+            authority.ensure_authority(ctx, claimed)?;
+            keeper.set_params(ctx, params)?;
+            let json = serde_json::to_value(params).map_err(|e| sdk::internal(e.to_string()))?;
+            ctx.emit(params_updated_event(crate::NAME, &json));
+            Ok(response(pb::MsgUpdateParamsResponse {}))
+        }
         ZkMsg::Register { creator, curve, vk, commitments, public_inputs, size } => {
             ctx.gas_meter().consume(params.register_gas(*size), "zkverify register verifying key")?;
             let public_inputs = *public_inputs;
