@@ -89,3 +89,30 @@ fn a_missing_cometbft_binary_is_reported_before_anything_starts() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("/nonexistent/cometbft") && stderr.contains("install-cometbft.sh"), "{stderr}");
 }
+
+#[test]
+fn halt_height_stops_the_node_after_that_block_and_a_restart_without_it_carries_on() {
+    let node = Node::init("with-cometbft-3");
+    let app_toml = node.home.join("config/app.toml");
+    let text = std::fs::read_to_string(&app_toml).unwrap();
+    assert!(text.contains("halt_height = 0"), "init writes the setting: {text}");
+    std::fs::write(&app_toml, text.replace("halt_height = 0", "halt_height = 4")).unwrap();
+
+    let mut app = start_one(&node, "veritasd-halt.log");
+    let status = app.wait_exit(Duration::from_secs(90)).expect("veritasd stops at its halt height");
+    assert!(status.success(), "a halt is a clean exit (cosmovisor does not restart it): {status:?}");
+    let log = app.log_text();
+    assert!(log.contains("halt height reached"), "{log}");
+    assert!(log.contains("stopping before block 5"), "block 4 was the last one executed: {log}");
+
+    // Without the halt height it goes on from block 4.
+    let text = std::fs::read_to_string(&app_toml).unwrap();
+    std::fs::write(&app_toml, text.replace("halt_height = 4", "halt_height = 0")).unwrap();
+    let mut app = start_one(&node, "veritasd-after-halt.log");
+    node.wait_height(7, Duration::from_secs(60));
+    let block5 = rpc(node.rpc_port, "/block?height=5").expect("block 5 exists after the restart");
+    assert_eq!(block5["block"]["header"]["height"], "5");
+    assert!(!app.log_text().contains("halt height reached"));
+    signal(app.child.id(), "TERM");
+    app.wait_exit(Duration::from_secs(40));
+}
