@@ -2,6 +2,7 @@
 //! `upgrade` codespace; the others are Veritas' own (the SDK reports those cases with
 //! generic errors or panics).
 
+/// The module's codespace: its name.
 pub const CODESPACE: &str = crate::NAME;
 
 veritas_framework::module_errors! {

@@ -11,6 +11,7 @@ use veritas_framework::Error;
 use crate::plan::{check_height, check_name};
 use crate::{errors, Plan};
 
+/// The module's genesis section (its JSON is shown in this file's module docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenesisState {

@@ -10,8 +10,10 @@ pub const QUERY_CURRENT_PLAN: &str = "/cosmos.upgrade.v1beta1.Query/CurrentPlan"
 /// The block height a plan was applied at (0 if it was not).
 pub const QUERY_APPLIED_PLAN: &str = "/cosmos.upgrade.v1beta1.Query/AppliedPlan";
 
+/// Every query path the module answers.
 pub const PATHS: &[&str] = &[QUERY_CURRENT_PLAN, QUERY_APPLIED_PLAN];
 
+/// Answers the query `path` with request `data` over committed state.
 pub fn answer(keeper: &UpgradeKeeper, ctx: &QueryContext<'_>, path: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut kv = ctx.kv(&UpgradeKeeper::store_key());
     Ok(match path {
