@@ -50,6 +50,19 @@ fn init_writes_app_and_cometbft_config() {
     let out = veritasd(&["genesis", "validate", "--home", home]);
     assert!(out.status.success(), "{}", stderr(&out));
 
+    // Governance sections come with init; set-authority names the governing account.
+    assert_eq!(genesis["app_state"]["authority"]["authority"], "", "no authority until one is named");
+    assert_eq!(genesis["app_state"]["poa"]["validators"], serde_json::json!([]));
+    let carol = "veritas1dftjpkcwm5dy756fdjhfprlc7gsdn7qsmrd2mj";
+    let out = veritasd(&["genesis", "set-authority", carol, "--home", home]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let genesis: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(node.home.join("cometbft/config/genesis.json")).unwrap())
+            .unwrap();
+    assert_eq!(genesis["app_state"]["authority"]["authority"], carol);
+    let bad = veritasd(&["genesis", "set-authority", "cosmos1notours", "--home", home, "--keyring-backend", "test"]);
+    assert!(!bad.status.success(), "an address that is neither ours nor a key is refused");
+
     // A second init refuses to clobber the home.
     let again =
         Command::new(VERITASD).args(["init", "x", "--home", home]).env("COMETBFT_BIN", cometbft()).output().unwrap();

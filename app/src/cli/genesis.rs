@@ -27,6 +27,13 @@ pub enum GenesisCommand {
         #[command(flatten)]
         home: HomeArg,
     },
+    /// Name the chain's authority (app_state.authority.authority): the account that may
+    /// update params, change validators and schedule upgrades.
+    SetAuthority {
+        address_or_key: String,
+        #[command(flatten)]
+        keyring: super::keys::KeyringArgs,
+    },
     /// Fund an address (or a key of the keyring) in genesis: `add-account <address_or_key> <coins>`.
     AddAccount {
         address_or_key: String,
@@ -78,6 +85,25 @@ pub fn run(cmd: GenesisCommand) -> anyhow::Result<()> {
             std::fs::write(&path, serde_json::to_string_pretty(&genesis)? + "\n")
                 .with_context(|| format!("cannot write {}", path.display()))?;
             println!("added validator {address} (power {power}) to {}", path.display());
+            Ok(())
+        }
+        GenesisCommand::SetAuthority { address_or_key, keyring } => {
+            let home = Home::resolve(keyring.home.home.clone())?;
+            let address = match veritas_framework::Address::from_bech32(&address_or_key) {
+                Ok(address) => address.to_bech32(),
+                Err(_) => keyring.keyring()?.find(&address_or_key)?.address,
+            };
+            let path = home.genesis();
+            let mut genesis = read_genesis(&path)?;
+            let app_state = genesis
+                .get_mut("app_state")
+                .and_then(Value::as_object_mut)
+                .ok_or_else(|| anyhow::anyhow!("genesis has no app_state object"))?;
+            app_state.insert("authority".into(), serde_json::json!({ "authority": address }));
+            validate(&genesis).with_context(|| "the result would be an invalid genesis")?;
+            std::fs::write(&path, serde_json::to_string_pretty(&genesis)? + "\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("{address} is the authority in {}", path.display());
             Ok(())
         }
         GenesisCommand::AddAccount { address_or_key, coins, keyring } => {
