@@ -16,9 +16,9 @@ done
 [ -d "$DIR" ] || { echo "down.sh: no localnet at $DIR"; exit 0; }
 for node in "$DIR"/node*; do
   [ -d "$node" ] || continue
-  # Consensus first, so the app is not stopped under a running CometBFT.
-  stop_pid "$node/cometbft.pid"
-  stop_pid "$node/veritasd.pid"
+  # Consensus first, so the app is not stopped under a running CometBFT (under cosmovisor:
+  # its process tree, see stop_node in lib.sh).
+  stop_node "$node"
   echo "stopped $(basename "$node")"
 done
 if [ "$CLEAN" = 1 ]; then rm -rf "$DIR"; echo "removed $DIR"; fi

@@ -77,7 +77,7 @@ while :; do
   tip="$(height "$RPC0" || true)"
   if [ -n "$h" ] && [ "$h" -ge "$latest" ] && [ "$h" -ge $(( ${tip:-1} - 1 )) ] \
     && printf '%s' "$status" | grep -q '"catching_up":false'; then break; fi
-  if ! alive "$node/veritasd.pid" || ! alive "$node/cometbft.pid"; then
+  if ! node_alive "$node"; then
     echo "join.sh: node$i stopped; last log lines:" >&2
     tail -n 5 "$node/veritasd.log" "$node/cometbft.log" >&2
     exit 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops, starts or SIGKILLs one validator (its app and its cometbft).
+# Stops, starts or SIGKILLs one validator (its app and its cometbft; under up.sh --cosmovisor,
+# cosmovisor and the `veritasd start --with-cometbft` it runs).
 #   localnet/node.sh [--dir DIR] <index> stop|start|kill
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,8 +15,8 @@ node="$DIR/node$i"
 [ -d "$node" ] || { echo "node.sh: no node$i in $DIR" >&2; exit 1; }
 BASE_PORT="$(read_setting "$DIR" BASE_PORT)"
 case "$action" in
-  stop) stop_pid "$node/cometbft.pid"; stop_pid "$node/veritasd.pid"; echo "node$i stopped" ;;
-  kill) stop_pid "$node/veritasd.pid" KILL; stop_pid "$node/cometbft.pid" KILL; echo "node$i killed" ;;
+  stop) stop_node "$node"; echo "node$i stopped" ;;
+  kill) stop_node "$node" KILL; echo "node$i killed" ;;
   start) start_node "$node" "$(rpc_port "$i" "$BASE_PORT")" "$(abci_port "$i" "$BASE_PORT")"; echo "node$i started" ;;
   *) echo "node.sh: unknown action $action (stop|start|kill)" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ i=0
 while [ -d "$DIR/node$i" ]; do
   port="$(rpc_port "$i" "$BASE_PORT")"
   state=down
-  alive "$DIR/node$i/veritasd.pid" && alive "$DIR/node$i/cometbft.pid" && state=up
+  node_alive "$DIR/node$i" && state=up
   role=validator
   [ "$i" -lt "$VALIDATORS" ] || role=full
   printf '%-6s %-10s %-8s %-8s %s\n' "node$i" "$role" "$state" "$(height "$port" || true)" "$(app_hash "$port" || true)"

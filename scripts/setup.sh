@@ -2,6 +2,8 @@
 # Installs what a fresh machine needs to build and run Veritas, then builds veritasd:
 #   - libclang (RocksDB's bindings are generated with bindgen), iproute2 and curl
 #   - CometBFT, pinned (scripts/install-cometbft.sh)
+#   - cosmovisor v1.5.0, pinned (scripts/install-cosmovisor.sh; cached after its first build;
+#     localnet/up.sh --cosmovisor and the upgrade test run nodes under it)
 #   - the CosmJS test client's npm packages (clients/cosmjs)
 #   - snarkjs + circom2 for the zkverify proofs (modules/zkverify/fixtures)
 #   - gnark v0.14.0 (Go modules, pinned) for the gnark proofs (modules/zkverify/fixtures/gnark)
@@ -42,6 +44,7 @@ for component in rustfmt clippy; do
 done
 
 bash scripts/install-cometbft.sh
+echo "setup: cosmovisor is $(bash scripts/install-cosmovisor.sh | tail -n 1)"
 # The gnark prover the zkverify tests run (`go run .`); exact versions, so no version list is needed.
 (cd modules/zkverify/fixtures/gnark && go mod download)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit, store (real RocksDB), CLI and end-to-end (real cometbft,
-# CosmJS, snarkjs, Hermes, ibc-go's simd), then every fuzz target for a few seconds on
+# CosmJS, snarkjs, Hermes, ibc-go's simd, cosmovisor), then every fuzz target for a few seconds on
 # its corpus (fuzz/run.sh).
 # Everything builds with the release profile, so dependencies compile once.
 set -euo pipefail
@@ -13,9 +13,18 @@ export COMETBFT_BIN="$(command -v cometbft)"
 # (built once, then cached; a cold Hermes build takes about 12 minutes).
 HERMES_BIN="$(bash scripts/install-hermes.sh | tail -n 1)"
 SIMD_BIN="$(bash scripts/install-simd.sh | tail -n 1)"
-export HERMES_BIN SIMD_BIN
+# The upgrade end-to-end test runs every node under cosmovisor (built once, then cached).
+COSMOVISOR_BIN="$(bash scripts/install-cosmovisor.sh | tail -n 1)"
+export HERMES_BIN SIMD_BIN COSMOVISOR_BIN
 
 cargo fmt --all -- --check
+# The upgrade test's v2: the same code with a `v2` upgrade handler (feature upgrade-test-v2),
+# kept aside; the normal build below then puts this build's veritasd (v1) back in release/.
+cargo build --release --locked --workspace --features veritas-app/upgrade-test-v2 --bin veritasd
+mkdir -p "$CARGO_TARGET_DIR/upgrade-test-v2"
+export VERITASD_UPGRADE_V2="$CARGO_TARGET_DIR/upgrade-test-v2/veritasd"
+cp "$CARGO_TARGET_DIR/release/veritasd" "$VERITASD_UPGRADE_V2.tmp"
+mv -f "$VERITASD_UPGRADE_V2.tmp" "$VERITASD_UPGRADE_V2"
 cargo build --release --locked --workspace --all-targets
 # The workspace's lint set ([workspace.lints] in Cargo.toml), warnings as errors.
 cargo clippy --release --locked --workspace --all-targets -- -D warnings

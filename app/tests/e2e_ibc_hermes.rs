@@ -8,6 +8,18 @@ use std::time::Duration;
 
 use common::ibc::{send_already_timed_out, Chain, IbcNet};
 use common::*;
+use curve25519_dalek_ng::constants::ED25519_BASEPOINT_POINT;
+use curve25519_dalek_ng::scalar::Scalar;
+
+/// How many validators A's CometBFT reports.
+fn validator_count(chain: &Chain) -> u64 {
+    rpc(chain.rpc_port(), "/validators").and_then(|v| v["total"].as_str().and_then(|t| t.parse().ok())).unwrap_or(0)
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
 
 const ALICE: &str = "veritas1chnaqaa42nu23057g97czl7e0l7yk8l9gk6uap";
 const BOB: &str = "veritas1khzgr7a4jm3rvj6vfnrkekzu584dptnelzsahs";
@@ -49,6 +61,29 @@ fn hermes_relays_ics20_between_two_veritas_chains() {
     a.wait_balance(&escrow, "uvrt", 600, "the timed-out 77uvrt back out of escrow");
     assert_eq!(a.balance(ALICE, "uvrt"), alice_before - 5000, "only the fee is gone");
     assert_eq!(b.balance(BOB, &voucher), 600, "nothing arrived on B");
+
+    // A validator-set change on A by its authority (carol, localnet's genesis authority):
+    // a second validator of power 1 joins (offline: 10 of 11 still sign), then leaves. B's
+    // client of A follows both changes, so packets keep flowing.
+    let extra = b64(&(ED25519_BASEPOINT_POINT * Scalar::from(7u64)).compress().to_bytes());
+    let set = a.tx("carol", &["poa", "set-validator", &extra, "1", "--moniker", "extra"]);
+    assert_eq!(set["code"], 0, "{set}");
+    wait_for(Duration::from_secs(60), "A's CometBFT set of 2", || (validator_count(&a) == 2).then_some(()));
+    let changed_at = latest_height(a.rpc_port()).unwrap();
+    let sent = ok_json(&a.transfer("alice", &a_channel, BOB, "5uvrt", &[]));
+    assert_eq!(sent["code"], 0, "{sent}");
+    b.wait_balance(BOB, &voucher, 605, "a packet relayed after A's set grew");
+    assert!(b.client_latest_height() > changed_at, "B's client of A went past the change");
+    let removed = a.tx("carol", &["poa", "remove-validator", &extra]);
+    assert_eq!(removed["code"], 0, "{removed}");
+    wait_for(Duration::from_secs(60), "A's CometBFT set of 1", || (validator_count(&a) == 1).then_some(()));
+    let changed_at = latest_height(a.rpc_port()).unwrap();
+    let sent = ok_json(&a.transfer("alice", &a_channel, BOB, "5uvrt", &[]));
+    assert_eq!(sent["code"], 0, "{sent}");
+    b.wait_balance(BOB, &voucher, 610, "a packet relayed after A's set shrank");
+    assert!(b.client_latest_height() > changed_at, "B's client of A went past the second change");
+    let total = a.query(&["q", "poa", "total-power"]);
+    assert_eq!(total["total_power"], "10", "{total}");
 
     // Hermes' health check: no error for either chain. Its only complaint is its Cosmos
     // SDK version check (Veritas has no Cosmos SDK module to report).

@@ -198,6 +198,15 @@ impl Chain {
         self.run(&args)
     }
 
+    /// `veritasd tx <args>` from a localnet account of node0's keyring, waited into a block.
+    pub fn tx(&self, from: &str, args: &[&str]) -> Value {
+        let mut all = vec!["tx"];
+        all.extend(args);
+        all.extend(["--from", from, "--keyring-backend", "test", "--home", &self.home, "--node", &self.rpc]);
+        all.extend(["--chain-id", &self.chain_id, "-y", "--fees", "5000uvrt", "--wait", "--output", "json"]);
+        ok_json(&self.run(&all))
+    }
+
     /// The latest height of this chain's light client of the other (the only client).
     pub fn client_latest_height(&self) -> u64 {
         let states = self.query(&["q", "ibc", "client", "states"]);

@@ -15,7 +15,7 @@ enum AuthorityTx {
     /// module's params as its genesis `params` and `veritasd query <module> params` show
     /// them, inline or `@file.json`; every field must be given.
     UpdateParams {
-        /// The module: auth, bank, zkverify or ibc.
+        /// The module: auth (its SDK fields; min_gas_prices keeps its value), bank, zkverify or ibc.
         module: String,
         /// The complete new params as JSON, or @path to a JSON file.
         params: String,
