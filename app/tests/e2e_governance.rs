@@ -61,6 +61,9 @@ fn only_the_authority_governs_and_its_changes_hold_from_the_next_block() {
     let mut auth = app_state["auth"]["params"].clone();
     auth.as_object_mut().unwrap().remove("min_gas_prices");
     let bank = app_state["bank"].get("params").cloned().unwrap_or_else(|| json!({ "default_send_enabled": true }));
+    // `query auth|bank params` print exactly what update-params takes.
+    assert_eq!(net.query(0, &["auth", "params"])["params"], auth);
+    assert_eq!(net.query(0, &["bank", "params"])["params"], bank);
     let node_key = net.home(0).join("cometbft/config/priv_validator_key.json");
     let node_key = node_key.to_str().unwrap();
     let validators_before = net.query(0, &["poa", "validators"])["validators"].clone();

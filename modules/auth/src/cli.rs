@@ -13,6 +13,8 @@ use veritas_framework::cli::{query, ModuleCli, QueryClient};
 enum AuthQuery {
     /// An account's number, sequence and public key.
     Account { address: String },
+    /// The Cosmos SDK auth params (what `tx authority update-params auth` sets).
+    Params,
 }
 
 /// The auth module's command line.
@@ -46,7 +48,24 @@ impl ModuleCli for AuthCli {
     }
 
     fn query(&self, _: &str, matches: &ArgMatches, client: &dyn QueryClient) -> anyhow::Result<Value> {
-        let AuthQuery::Account { address } = AuthQuery::from_arg_matches(matches)?;
+        let address = match AuthQuery::from_arg_matches(matches)? {
+            AuthQuery::Account { address } => address,
+            AuthQuery::Params => {
+                use cosmos_sdk_proto::cosmos::auth::v1beta1::{QueryParamsRequest, QueryParamsResponse};
+                let (r, height): (QueryParamsResponse, _) =
+                    query(client, crate::queries::PARAMS, &QueryParamsRequest {})?;
+                let p = r.params.unwrap_or_default();
+                return Ok(json!({
+                    "params": {
+                        "max_memo_characters": p.max_memo_characters,
+                        "tx_sig_limit": p.tx_sig_limit,
+                        "tx_size_cost_per_byte": p.tx_size_cost_per_byte,
+                        "sig_verify_cost_secp256k1": p.sig_verify_cost_secp256k1,
+                    },
+                    "height": height.to_string(),
+                }));
+            }
+        };
         let request = QueryAccountRequest { address: address.clone() };
         let (response, _): (QueryAccountResponse, _) = query(client, "/cosmos.auth.v1beta1.Query/Account", &request)
             .map_err(|e| {

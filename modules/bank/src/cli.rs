@@ -38,6 +38,8 @@ enum BankQuery {
     },
     /// Total supply of every denom.
     Total,
+    /// The module's params (what `tx authority update-params bank` sets).
+    Params,
 }
 
 /// The bank module's command line.
@@ -95,6 +97,13 @@ impl ModuleCli for BankCli {
                     Ok((r.balances, r.pagination, h))
                 })?;
                 json!({ "balances": balances.iter().map(coin_json).collect::<Vec<_>>(), "height": height.to_string() })
+            }
+            BankQuery::Params => {
+                use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryParamsRequest, QueryParamsResponse};
+                let (r, height): (QueryParamsResponse, _) =
+                    query(client, "/cosmos.bank.v1beta1.Query/Params", &QueryParamsRequest {})?;
+                let enabled = r.params.map_or(true, |p| p.default_send_enabled);
+                json!({ "params": { "default_send_enabled": enabled }, "height": height.to_string() })
             }
             BankQuery::Total => {
                 let (supply, height) = all_pages(|key| {
