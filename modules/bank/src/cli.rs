@@ -102,7 +102,7 @@ impl ModuleCli for BankCli {
                 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryParamsRequest, QueryParamsResponse};
                 let (r, height): (QueryParamsResponse, _) =
                     query(client, "/cosmos.bank.v1beta1.Query/Params", &QueryParamsRequest {})?;
-                let enabled = r.params.map_or(true, |p| p.default_send_enabled);
+                let enabled = r.params.is_none_or(|p| p.default_send_enabled);
                 json!({ "params": { "default_send_enabled": enabled }, "height": height.to_string() })
             }
             BankQuery::Total => {
