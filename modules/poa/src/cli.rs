@@ -153,7 +153,7 @@ pub(crate) fn parse_pub_key(arg: &str) -> anyhow::Result<[u8; PUB_KEY_LEN]> {
         let value: Value = serde_json::from_str(&text).with_context(|| format!("{arg} is not JSON"))?;
         json_pub_key(&value).with_context(|| format!("no ed25519 public key in {arg}"))?
     } else if arg.len() == 2 * PUB_KEY_LEN && arg.bytes().all(|b| b.is_ascii_hexdigit()) {
-        hex::decode(arg).expect("hex digits")
+        hex::decode(arg).context("the public key is not hex")?
     } else {
         decode_base64(arg)?
     };
